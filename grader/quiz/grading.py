@@ -1,0 +1,84 @@
+"""Grade posed questions against answers: one CaseResult per question, one GradeResult per quiz."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..results import FAILED, NOT_ATTEMPTED, PASSED, CaseResult, GradeResult
+from . import answers as A
+from .keys import check_hashed
+from .model import Quiz
+from .variants import Posed
+
+_NO_ANSWER = object()
+
+
+def is_right(posed: Posed, given: Any) -> bool:
+    question = posed.question
+    if question.is_hashed:
+        return check_hashed(question, given)
+    return A.matches(question.type, given, posed.answer, question.abs_tol, question.rel_tol)
+
+
+def right_answer_text(posed: Posed) -> str:
+    if posed.answer is None:
+        return "(kept hidden in this edition)"
+    return A.show(posed.question.type, posed.answer, posed.question.choices)
+
+
+def grade_question(posed: Posed, given: Any = _NO_ANSWER) -> CaseResult:
+    """`given` is a typed answer (see answers.parse); leave it out for an unanswered question."""
+    question = posed.question
+    details: dict[str, Any] = {
+        "question": posed.prompt,
+        "type": question.type,
+        "your_answer": "" if given is _NO_ANSWER else A.show(question.type, given, question.choices),
+        "right_answer": right_answer_text(posed),
+        "explanation": posed.explanation,
+    }
+    if question.choices:
+        details["choices"] = list(question.choices)
+    if posed.values:
+        details["params"] = {name: value for name, value in posed.values}
+    case = CaseResult(name=question.id, max_points=question.points, outcome=FAILED, details=details)
+    if given is _NO_ANSWER:
+        case.outcome, case.kind = NOT_ATTEMPTED, "unanswered"
+        case.message = f"Not answered. The answer is {details['right_answer']}. {posed.explanation}"
+    elif is_right(posed, given):
+        case.outcome, case.points = PASSED, question.points
+        case.message = "Right."
+    else:
+        case.kind = "answer"
+        case.message = _wrong_message(posed, given, details)
+    return case
+
+
+def _wrong_message(posed: Posed, given: Any, details: dict) -> str:
+    question = posed.question
+    found = f"You answered {details['your_answer']}"
+    if posed.answer is None:
+        return f"{found}, which is not the stored answer. Think about: {posed.explanation}"
+    expected = f"the answer is {details['right_answer']}"
+    if question.type == A.MULTIPLE:
+        missed = sorted(set(posed.answer) - set(given))
+        extra = sorted(set(given) - set(posed.answer))
+        notes = ([f"you missed {', '.join(map(str, missed))}"] if missed else []) + \
+                ([f"{', '.join(map(str, extra))} should not be picked"] if extra else [])
+        expected += f" ({'; '.join(notes)})"
+    elif question.type == A.SHAPE and len(given) != len(posed.answer):
+        expected += f" ({len(posed.answer)} sizes, you gave {len(given)})"
+    return f"{found}; {expected}. Think about: {posed.explanation}"
+
+
+def grade_quiz(quiz: Quiz, posed: tuple[Posed, ...], given: dict[str, Any], seed: int,
+               submission: str = "") -> GradeResult:
+    """Grade every question; a question missing from `given` is not attempted."""
+    cases = [grade_question(item, given[item.id]) if item.id in given else grade_question(item)
+             for item in posed]
+    result = GradeResult(exercise=quiz.id, title=quiz.title, cases=cases, kind="quiz", seed=seed,
+                         submission=submission)
+    right = result.count(PASSED)
+    unanswered = result.count(NOT_ATTEMPTED)
+    result.summary = f"{right} of {len(cases)} questions right ({result.score:g}/{result.max_score:g} points)" + \
+        (f"; {unanswered} not answered" if unanswered else "") + "."
+    return result
