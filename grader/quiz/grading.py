@@ -43,22 +43,25 @@ def grade_question(posed: Posed, given: Any = _NO_ANSWER) -> CaseResult:
     case = CaseResult(name=question.id, max_points=question.points, outcome=FAILED, details=details)
     if given is _NO_ANSWER:
         case.outcome, case.kind = NOT_ATTEMPTED, "unanswered"
-        case.message = f"Not answered. The answer is {details['right_answer']}. {posed.explanation}"
+        key = "kept hidden" if posed.answer is None else A.show(question.type, posed.answer)
+        case.message = f"Not answered. The answer is {key}. Why: {posed.explanation}"
     elif is_right(posed, given):
         case.outcome, case.points = PASSED, question.points
         case.message = "Right."
     else:
         case.kind = "answer"
-        case.message = _wrong_message(posed, given, details)
+        case.message = _wrong_message(posed, given)
     return case
 
 
-def _wrong_message(posed: Posed, given: Any, details: dict) -> str:
+def _wrong_message(posed: Posed, given: Any) -> str:
+    """Short: what was found, what was expected, what to think about. Choices are named by number here;
+    the reports show their full text from `details`."""
     question = posed.question
-    found = f"You answered {details['your_answer']}"
+    found = f"You answered {A.show(question.type, given)}"
     if posed.answer is None:
-        return f"{found}, which is not the stored answer. Think about: {posed.explanation}"
-    expected = f"the answer is {details['right_answer']}"
+        return f"{found}, which is not the stored answer. Think again about this: {posed.explanation}"
+    expected = f"the answer is {A.show(question.type, posed.answer)}"
     if question.type == A.MULTIPLE:
         missed = sorted(set(posed.answer) - set(given))
         extra = sorted(set(given) - set(posed.answer))
@@ -67,7 +70,7 @@ def _wrong_message(posed: Posed, given: Any, details: dict) -> str:
         expected += f" ({'; '.join(notes)})"
     elif question.type == A.SHAPE and len(given) != len(posed.answer):
         expected += f" ({len(posed.answer)} sizes, you gave {len(given)})"
-    return f"{found}; {expected}. Think about: {posed.explanation}"
+    return f"{found}; {expected}. Why: {posed.explanation}"
 
 
 def grade_quiz(quiz: Quiz, posed: tuple[Posed, ...], given: dict[str, Any], seed: int,
