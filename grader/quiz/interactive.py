@@ -10,6 +10,8 @@ from .grading import grade_question, right_answer_text
 from .variants import Posed
 
 SKIP_WORDS = ("skip",)
+SHORT_HINT = {A.SINGLE: "choice number", A.MULTIPLE: "choice numbers, e.g. 1, 3", A.TRUE_FALSE: "true/false",
+              A.NUMERIC: "a number", A.SHAPE: "e.g. (8, 16, 14, 14)", A.TEXT: "a word or phrase"}
 MAX_RETRIES = 5  # unreadable answers in a row before the question is skipped
 
 
@@ -25,7 +27,7 @@ def ask_all(posed: tuple[Posed, ...], stdin: TextIO, stdout: TextIO, title: str 
             _show_question(stdout, item, number, total)
             answer = _read_answer(item, stdin, stdout)
             if answer is _SKIPPED:
-                _say(stdout, "Skipped.\n")
+                _say(stdout, "Skipped.")
                 continue
             given[item.id] = answer
             _show_feedback(stdout, item, answer)
@@ -40,7 +42,7 @@ _SKIPPED = object()
 def _read_answer(item: Posed, stdin: TextIO, stdout: TextIO) -> Any:
     question = item.question
     for _ in range(MAX_RETRIES):
-        _say(stdout, f"Your answer ({A.HOW_TO_ANSWER[question.type]}): ", newline=False)
+        _say(stdout, f"Your answer ({SHORT_HINT[question.type]}): ", newline=False)
         line = stdin.readline()
         if line == "":
             raise EOFError

@@ -1,0 +1,139 @@
+"""The `grade` command: parse arguments, call the library, turn errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import EXIT_INTERNAL, EXIT_USAGE, GraderError
+
+COMMANDS = ("start", "list", "hint", "watch", "quiz", "validate", "new", "release", "batch", "merge", "exercise")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grade",
+        description="Grade NumPy exercises and quizzes on how convolutional networks treat images.",
+        epilog="Start with `grade exercise-1`. Exit codes: 0 all passed, 1 something failed, 2 usage or "
+               "definition error, 3 internal error.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def workspace_option(p):
+        p.add_argument("--workspace", metavar="DIR",
+                       help="your workspace folder (default: $CNN_GRADER_WORKSPACE or ./cnn-workspace)")
+
+    p = sub.add_parser("exercise", help="grade an exercise (also: `grade EXERCISE-ID`)")
+    p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    p.add_argument("--submission", metavar="PATH", help="the file to grade (default: your workspace file)")
+    p.add_argument("--json", metavar="PATH", help="write the JSON result here")
+    p.add_argument("--html", metavar="PATH", help="write the HTML report here")
+    p.add_argument("--seed", type=int, metavar="N", help="draw generated inputs from this seed")
+    p.add_argument("--sandbox", choices=("standard", "strict"), default="standard",
+                   help="strict also cuts network access and hides the grader's files (needs unshare/bwrap)")
+    workspace_option(p)
+
+    p = sub.add_parser("start", help="write an exercise's starter file into your workspace")
+    p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    p.add_argument("--force", action="store_true", help="overwrite existing work")
+    workspace_option(p)
+
+    p = sub.add_parser("list", help="list the exercises and quizzes with your best scores")
+    workspace_option(p)
+
+    p = sub.add_parser("hint", help="show the next hint for an exercise")
+    p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    workspace_option(p)
+
+    p = sub.add_parser("watch", help="re-grade an exercise every time you save your file")
+    p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    p.add_argument("--submission", metavar="PATH")
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between checks (default 0.5)")
+    workspace_option(p)
+
+    p = sub.add_parser("quiz", help="take a concept quiz, or grade an answers file")
+    p.add_argument("quiz_id", metavar="QUIZ-ID")
+    p.add_argument("--answers", metavar="FILE", help="grade this answers YAML file instead of asking")
+    p.add_argument("--json", metavar="PATH", help="write the JSON result here")
+    p.add_argument("--html", metavar="PATH", help="write the HTML report here")
+    p.add_argument("--seed", type=int, metavar="N", help="your quiz variant (default: derived from --learner)")
+    p.add_argument("--learner", metavar="NAME", help="learner id the variant seed is derived from")
+    p.add_argument("--answer-key", action="store_true", help="write the complete answers file (instructors)")
+    p.add_argument("--out", metavar="FILE", help="with --answer-key: where to write it")
+    workspace_option(p)
+
+    p = sub.add_parser("validate", help="check exercise and quiz definitions (instructors)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="definition files (default: all)")
+
+    p = sub.add_parser("new", help="scaffold a new exercise (instructors)")
+    p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    p.add_argument("--function", required=True, metavar="NAME", help="the entry point's name")
+    p.add_argument("--force", action="store_true")
+
+    p = sub.add_parser("release", help="build the learner edition (instructors)")
+    p.add_argument("outdir", metavar="OUTDIR")
+    p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
+
+    p = sub.add_parser("batch", help="grade a whole class of submissions")
+    p.add_argument("submissions", metavar="SUBMISSIONS")
+    p.add_argument("--exercise", required=True, metavar="ID")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--jobs", type=int, metavar="N", help="parallel graders (default: number of cores)")
+    p.add_argument("--shard", metavar="K/N", help="grade only shard K of N (1-based)")
+    p.add_argument("--force", action="store_true", help="re-grade learners that already have a result")
+    p.add_argument("--seed", type=int, metavar="N")
+
+    p = sub.add_parser("merge", help="join shard outputs of `grade batch` into one gradebook")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p.add_argument("--out", required=True, metavar="DIR")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command in ("exercise", "start", "list", "hint", "watch"):
+        from . import learner
+        return getattr(learner, f"cmd_{command}")(args)
+    if command == "quiz":
+        from .quiz.command import cmd_quiz
+        return cmd_quiz(args)
+    if command in ("validate", "new", "release"):
+        from . import authoring
+        return getattr(authoring, f"cmd_{command}")(args)
+    if command in ("batch", "merge"):
+        from . import batch
+        return getattr(batch, f"cmd_{command}")(args)
+    raise GraderError(f"unknown command '{command}'")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        argv.insert(0, "exercise")  # `grade exercise-2` is short for `grade exercise exercise-2`
+    parser = _parser()
+    if not argv:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse exits 2 on usage errors, 0 on --help
+        return int(stop.code or 0)
+    try:
+        return _dispatch(args)
+    except GraderError as err:
+        print(f"grade: {err.message}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("grade: stopped.", file=sys.stderr)
+        return 130
+    except Exception as err:  # a grader bug: say so plainly instead of dumping a traceback
+        print(f"grade: internal error ({type(err).__name__}: {err}). Please report it to your instructor; "
+              "set GRADER_DEBUG=1 to see the traceback.", file=sys.stderr)
+        import os
+        if os.environ.get("GRADER_DEBUG"):
+            import traceback
+            traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

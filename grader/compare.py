@@ -1,0 +1,83 @@
+"""Compare a learner's array with the expected one: shape first, then values, NaN never passing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .exercise import Tolerance
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    kind: str = ""  # "", "shape", "nan", "values"
+    message: str = ""  # precise, for public cases
+    brief: str = ""  # the same without any value from the inputs, for hidden cases
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def shape_text(shape) -> str:
+    return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: str = "",
+            label: str = "output") -> Verdict:
+    if got.shape != expected.shape:
+        return _shape_verdict(expected.shape, got.shape, shape_rule, label)
+    got64 = got.astype(np.float64, copy=False)
+    expected64 = expected.astype(np.float64, copy=False)
+    bad = ~np.isfinite(got64) & np.isfinite(expected64)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        what = "NaN" if np.isnan(got64[index]) else "infinity"
+        return Verdict(
+            False, "nan",
+            f"Your {label} contains {what} at index {index} ({int(bad.sum())} non-finite value(s) in all), "
+            "where a finite number was expected. Look for a division by zero or a value read before it was set "
+            "(np.empty leaves memory uninitialised).",
+            f"Your {label} contains NaN or infinity where finite numbers were expected.",
+            {"first_index": list(index), "nonfinite": int(bad.sum())})
+    close = np.isclose(got64, expected64, rtol=tol.rtol, atol=tol.atol, equal_nan=False)
+    if close.all():
+        return Verdict(True)
+    wrong = ~close
+    errors = np.abs(got64 - expected64)
+    errors[~wrong] = 0
+    worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(errors)), errors.shape))
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    count = int(wrong.sum())
+    max_error = float(errors[worst])
+    message = (f"The {label} has the right shape {shape_text(expected.shape)} but {count} of {expected.size} "
+               f"values differ. First at index {first}: expected {expected64[first]:.6g}, got {got64[first]:.6g}. "
+               f"Largest error {max_error:.3g} at index {worst} (allowed: rtol={tol.rtol:g}, atol={tol.atol:g}).")
+    brief = f"The {label} has the right shape but {count} of {expected.size} values are wrong."
+    return Verdict(False, "values", message, brief,
+                   {"mismatches": count, "size": int(expected.size), "max_abs_error": max_error,
+                    "first_index": list(first), "worst_index": list(worst),
+                    "expected_at_first": float(expected64[first]), "got_at_first": float(got64[first])})
+
+
+def _shape_verdict(expected, got, shape_rule: str, label: str) -> Verdict:
+    message = f"Expected the {label} to have shape {shape_text(expected)}, but it has shape {shape_text(got)}."
+    if len(got) != len(expected):
+        message += f" That is a {len(got)}-D array where a {len(expected)}-D one was expected"
+        message += " — was something flattened or squeezed?" if len(got) < len(expected) else "."
+    elif sorted(got) == sorted(expected):
+        message += " The same sizes in another order: check the axis order (NCHW: batch, channels, height, width)."
+    if shape_rule:
+        message += f" The rule: {shape_rule}"
+    brief = f"The {label} has the wrong shape ({len(got)}-D, expected {len(expected)}-D)." \
+        if len(got) != len(expected) else f"The {label} has the wrong shape."
+    return Verdict(False, "shape", message, brief, {"expected_shape": list(expected), "got_shape": list(got)})
+
+
+def matches(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> bool:
+    """True when `got` equals `expected` within tolerance (used to recognise misconceptions)."""
+    if got.shape != expected.shape:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.allclose(got.astype(np.float64), expected.astype(np.float64),
+                                rtol=max(tol.rtol, 1e-5), atol=max(tol.atol, 1e-6)))

@@ -1,0 +1,222 @@
+"""Grade one case: run the learner's function in the worker, compute the reference, compare, explain."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import results as R
+from .compare import compare, matches, shape_text
+from .exercise import Case, Exercise
+from .inputs import build_args, call_parts
+from .sandbox import Reply, Worker
+
+PREVIEW_ELEMENTS = 64 * 64
+
+
+class Evaluator:
+    """Holds the worker and the time budget for one submission; `evaluate` grades one case."""
+
+    def __init__(self, exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = ""):
+        self.exercise = exercise
+        self.submission = Path(submission)
+        self.shown_as = shown_as or str(submission)
+        self.seed = seed
+        self.worker = Worker(self.submission, exercise.entry.name, exercise.entry.returns, exercise.limits)
+        self.deadline = 0.0
+        self.reference = exercise.reference_function()
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.exercise.limits.total_seconds
+        self.worker.start()
+
+    def close(self) -> None:
+        self.worker.close()
+
+    # --- one case --------------------------------------------------------------------------------
+    def evaluate(self, case: Case) -> R.CaseResult:
+        result = R.CaseResult(name=case.name, max_points=case.points, outcome=R.FAILED,
+                              visibility="hidden" if case.hidden else "visible")
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            return self._set(result, R.NOT_RUN, "budget",
+                             f"Not run: the exercise's time budget ({self.exercise.limits.total_seconds:g} s) was "
+                             "used up by earlier cases. Make the slow cases faster first.")
+        loaded = self.worker.wait_loaded()
+        if loaded.status != "loaded":
+            return self._load_failure(result, loaded)
+        args = build_args(self.exercise, case, self.seed)
+        if not case.hidden:
+            if case.description:
+                result.details["description"] = case.description
+            result.details["inputs"] = {name: describe_value(value) for name, value in args.items()}
+        positional, keyword = call_parts(self.exercise, args)
+        limit = min(case.time_limit or self.exercise.limits.case_seconds, remaining)
+        reply = self.worker.call(positional, keyword, limit)
+        result.duration = reply.seconds
+        result.output = reply.output
+        if reply.status != "ok":
+            return self._call_failure(result, reply, limit, budget_bound=limit < (case.time_limit or
+                                                                                    self.exercise.limits.case_seconds))
+        expected = self.reference(*positional, **keyword)
+        return self._check_values(result, case, expected, reply.arrays, args)
+
+    def _check_values(self, result: R.CaseResult, case: Case, expected: Any, got: list, args: dict) -> R.CaseResult:
+        entry = self.exercise.entry
+        expected_parts = list(expected) if entry.returns == "tuple" else [expected]
+        labels = list(entry.output_names) if entry.returns == "tuple" else ["output"]
+        if len(got) != len(expected_parts):
+            return self._set(result, R.FAILED, "type",
+                             f"Expected {entry.name} to return {len(expected_parts)} arrays "
+                             f"({', '.join(labels)}), but it returned {len(got)}.")
+        tolerance = case.tolerance or self.exercise.tolerance
+        for label, want, have in zip(labels, expected_parts, got):
+            want = np.asarray(want)
+            verdict = compare(want, have, tolerance, entry.shape_rule, label=label)
+            if verdict.passed:
+                continue
+            result.details.update(verdict.details)
+            if not case.hidden:
+                result.details.update(preview_arrays(want, have))
+            message = verdict.brief if case.hidden else verdict.message
+            misconception = self._recognise(args, got)
+            if misconception is not None:
+                result.details["misconception"] = misconception.name
+                message += f" This looks like a known mistake — {misconception.name}: {misconception.explanation}"
+            elif case.hidden:
+                message += " Inputs of hidden cases are not shown; a public case with similar features shows details."
+            return self._set(result, R.FAILED, verdict.kind, message)
+        result.outcome = R.PASSED
+        result.points = case.points
+        return result
+
+    def _recognise(self, args: dict, got: list):
+        """The first declared misconception whose output matches what the learner returned."""
+        positional, keyword = call_parts(self.exercise, args)
+        tolerance = self.exercise.tolerance
+        for item in self.exercise.misconceptions:
+            try:
+                wrong = self.exercise.misconception_function(item)(*positional, **keyword)
+            except Exception:  # a variant may not apply to every input (e.g. it needs C == F)
+                continue
+            wrong_parts = list(wrong) if self.exercise.entry.returns == "tuple" else [wrong]
+            if len(wrong_parts) == len(got) and all(matches(np.asarray(w), g, tolerance)
+                                                    for w, g in zip(wrong_parts, got)):
+                return item
+        return None
+
+    # --- failures before any value came back ----------------------------------------------------
+    def _load_failure(self, result: R.CaseResult, reply: Reply) -> R.CaseResult:
+        error = reply.header.get("error") or {}
+        name = self.exercise.entry.name
+        where = self.shown_as
+        if reply.status == "syntax":
+            message = (f"Your file has a syntax error on line {error.get('line')}: {error.get('message')}. "
+                       f"Fix it in {where} and grade again.")
+            return self._set(result, R.ERROR, "syntax", message)
+        if reply.status == "import":
+            result.details["traceback"] = error.get("traceback", "")
+            message = (f"Your file raised {error.get('type')} while it was being imported"
+                       f"{_at_line(error)}: {error.get('message')}. Code at the top level of {where} runs on "
+                       "import; keep it inside functions.")
+            return self._set(result, R.ERROR, "import", message)
+        if reply.status == "missing":
+            return self._set(result, R.ERROR, "missing",
+                             f"{where} has no function named '{name}'. Define `def {self.exercise.entry.signature}:`.")
+        if reply.status == "timeout":
+            return self._set(result, R.TIMEOUT, "import",
+                             f"Importing your file took longer than {self.exercise.limits.import_seconds:g} s. "
+                             "Is there a long loop or a sleep at the top level of the file?")
+        return self._set(result, R.ERROR, "crash",
+                         f"Your file stopped the worker process while it was being imported: {reply.detail}.")
+
+    def _call_failure(self, result: R.CaseResult, reply: Reply, limit: float, budget_bound: bool) -> R.CaseResult:
+        name = self.exercise.entry.name
+        error = reply.header.get("error") or {}
+        if reply.status == "not_implemented":
+            return self._set(result, R.NOT_ATTEMPTED, "not_implemented",
+                             f"Not implemented yet: {name} still raises NotImplementedError. Write your code in "
+                             f"{self.shown_as}, then grade again.")
+        if reply.status == "timeout":
+            if budget_bound:
+                return self._set(result, R.NOT_RUN, "budget",
+                                 "Stopped: the exercise's time budget ran out during this case.")
+            return self._set(result, R.TIMEOUT, "timeout",
+                             f"Your function did not finish within {limit:g} s. Look for a loop that never ends, "
+                             "or a Python loop over every pixel where a NumPy operation would do.")
+        if reply.status == "exception":
+            result.details["traceback"] = "" if result.visibility == "hidden" else error.get("traceback", "")
+            kind = error.get("type", "Exception")
+            if kind == "SystemExit":
+                text = "Your function called sys.exit() (or exit()). Return a value instead of exiting."
+            elif kind == "MemoryError":
+                text = (f"Your function ran out of memory (the limit is {self.exercise.limits.memory_mb} MB). "
+                        "Avoid building arrays much larger than the input.")
+            elif result.visibility == "hidden":
+                text = f"Your function raised {kind}{_at_line(error)} on a hidden case."
+            else:
+                text = f"Your function raised {kind}{_at_line(error)}: {error.get('message', '')}"
+            return self._set(result, R.ERROR, "exception", text)
+        if reply.status == "bad_output":
+            return self._set(result, R.FAILED, "type", self._bad_output_message(reply.header.get("info") or {}))
+        if reply.status == "crash":
+            return self._set(result, R.ERROR, "crash", f"Your code stopped the worker process: {reply.detail}. "
+                             "The grader restarted it for the next case.")
+        return self._set(result, R.ERROR, "protocol",
+                         f"The worker sent something the grader cannot read ({reply.detail or reply.status}).")
+
+    def _bad_output_message(self, info: dict) -> str:
+        entry = self.exercise.entry
+        wanted = f"a tuple of {len(entry.output_names)} NumPy arrays ({', '.join(entry.output_names)})" \
+            if entry.returns == "tuple" else "a NumPy array"
+        kind = info.get("kind")
+        if kind == "bad_dtype":
+            return (f"Expected {wanted} of numbers, but your array has dtype {info.get('dtype')}. "
+                    "Build the output with np.zeros(..., dtype=float) or from arithmetic on the inputs.")
+        if kind == "too_large":
+            return (f"Your output of shape {shape_text(info.get('shape', []))} is far larger than expected "
+                    f"({info.get('nbytes', 0) >> 20} MB). Check the output size formula.")
+        type_name = info.get("type", "something else")
+        if type_name == "NoneType":
+            return f"Expected {wanted}, but your function returned None. Did you forget a `return` statement?"
+        if type_name in ("list", "tuple") and entry.returns != "tuple":
+            return f"Expected {wanted}, but your function returned a {type_name}. Wrap it with np.array(...)."
+        return f"Expected {wanted}, but your function returned {type_name}."
+
+    @staticmethod
+    def _set(result: R.CaseResult, outcome: str, kind: str, message: str) -> R.CaseResult:
+        result.outcome, result.kind, result.message, result.points = outcome, kind, message, 0.0
+        return result
+
+
+def _at_line(error: dict) -> str:
+    return f" on line {error['line']}" if error.get("line") else ""
+
+
+def describe_value(value: Any) -> Any:
+    """A JSON-safe summary of an input for the report: shapes always, small arrays in full."""
+    if isinstance(value, np.ndarray):
+        summary = {"shape": list(value.shape), "dtype": str(value.dtype)}
+        if value.size <= 64:
+            summary["values"] = value.tolist()
+        return summary
+    if isinstance(value, dict):
+        return {key: describe_value(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def preview_arrays(expected: np.ndarray, got: np.ndarray) -> dict:
+    """A 2-D slice of expected and got (first sample, first channel) for the report's heatmaps."""
+    if expected.ndim < 2 or expected.shape != got.shape:
+        return {}
+    index = (0,) * (expected.ndim - 2)
+    want, have = expected[index], got[index]
+    if want.size > PREVIEW_ELEMENTS:
+        return {}
+    return {"preview": {"index": list(index), "expected": want.astype(float).tolist(),
+                        "got": np.nan_to_num(have.astype(float)).tolist()}}

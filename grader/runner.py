@@ -1,0 +1,110 @@
+"""Grade a submission: start the worker, run the cases through pytest, collect one GradeResult."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import results as R
+from .evaluate import Evaluator
+from .exercise import Exercise
+from .sandbox import MAX_SUBMISSION_BYTES
+
+_HERE = Path(__file__).resolve().parent
+_PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE), "--noconftest",
+                "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:logging", "-p", "no:doctest",
+                "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "-p", "no:faulthandler",
+                "--assert=plain", "-s"]
+# Settings from the environment must not change how the grader's own pytest session behaves.
+_PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
+
+
+def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "") -> R.GradeResult:
+    started = time.monotonic()
+    shown_as = shown_as or str(submission)
+    problem = _unusable(Path(submission))
+    if problem:
+        cases = [R.CaseResult(case.name, case.points, R.ERROR, kind="file", message=problem,
+                              visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
+        return _result(exercise, cases, shown_as, seed, started, summary=problem)
+    evaluator = Evaluator(exercise, Path(submission), seed, shown_as)
+    evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
+    try:
+        import pytest
+
+        from .pytest_plugin import PLUGIN_NAME, GradingPlugin
+        plugin = GradingPlugin(evaluator, exercise.cases)
+        with _environment(_PYTEST_ENV):
+            _run_pytest(pytest, plugin, PLUGIN_NAME)
+    finally:
+        evaluator.close()
+    cases = [plugin.results.get(case.name) or _lost(case) for case in exercise.cases]
+    return _result(exercise, cases, shown_as, seed, started)
+
+
+def _run_pytest(pytest, plugin, name: str) -> None:
+    class Register:  # registers the plugin under a known name so the test module can find it
+        @staticmethod
+        def pytest_configure(config):
+            config.pluginmanager.register(plugin, name)
+    pytest.main([*_PYTEST_ARGS, str(_HERE / "case_tests.py")], plugins=[Register()])
+
+
+def _lost(case) -> R.CaseResult:
+    return R.CaseResult(case.name, case.points, R.ERROR, kind="internal",
+                        visibility="hidden" if case.hidden else "visible",
+                        message="The grader could not run this case; this is not your fault. Please tell your instructor.")
+
+
+def _unusable(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return f"The file {path} cannot be read."
+    if not path.is_file():
+        return f"{path} is not a file."
+    if size > MAX_SUBMISSION_BYTES:
+        return f"Your file is {size} bytes; the limit is {MAX_SUBMISSION_BYTES}. Submit only your code."
+    return ""
+
+
+def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float, summary: str = "") -> R.GradeResult:
+    result = R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, submission=shown_as,
+                           seed=exercise.seed if seed is None else seed, sandbox="standard",
+                           duration=time.monotonic() - started)
+    result.summary = summary or summarize(result)
+    return result
+
+
+def summarize(result: R.GradeResult) -> str:
+    """One sentence about the whole run, naming the most useful next step."""
+    total = len(result.cases)
+    passed = result.count(R.PASSED)
+    if passed == total:
+        return f"All {total} cases passed. Well done!"
+    if result.count(R.NOT_ATTEMPTED) == total:
+        return result.cases[0].message
+    first_error = next((c for c in result.cases if c.kind in ("syntax", "import", "missing", "file")), None)
+    if first_error is not None:
+        return first_error.message
+    return f"{passed} of {total} cases passed. Start with the first failing public case: it shows the details."
+
+
+@contextmanager
+def _environment(changes: dict):
+    saved = {key: os.environ.get(key) for key in changes}
+    try:
+        for key, value in changes.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,266 @@
+"""Run learner code in a worker process we can always stop: limits, deadlines, kills and clean-up."""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import worker as wire
+from .exercise import Limits
+
+WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
+MAX_SUBMISSION_BYTES = 1_000_000
+MAX_SIBLING_FILES = 64
+MAX_REPLY_BYTES = 64 << 20
+FILE_SIZE_LIMIT = 64 << 20
+OPEN_FILES_LIMIT = 256
+_PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # some CPUs need these for NumPy not to crash
+
+
+@dataclass
+class Reply:
+    """What came back from the worker for one request, or why nothing usable did."""
+
+    status: str  # loaded | syntax | import | missing | ok | bad_output | exception | not_implemented
+    #              | timeout | crash | protocol
+    header: dict = field(default_factory=dict)
+    arrays: list = field(default_factory=list)
+    seconds: float = 0.0  # measured by the parent, from request sent to reply read
+    output: str = ""
+    detail: str = ""  # for crash/protocol: how the worker died or what was wrong
+
+
+class Worker:
+    """One worker process for one submission, reused across cases and respawned after a kill."""
+
+    def __init__(self, submission: Path, function: str, returns: str, limits: Limits):
+        self.submission = Path(submission)
+        self.function = function
+        self.returns = returns
+        self.limits = limits
+        self.proc: subprocess.Popen | None = None
+        self.workdir: str | None = None
+        self.load_reply: Reply | None = None
+        self._load_deadline = 0.0
+
+    # --- life cycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Spawn the worker and ask it to import the submission; returns without waiting."""
+        self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
+        _copy_submission(self.submission, Path(self.workdir))
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": self.workdir, "TMPDIR": self.workdir,
+               "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        env.update({key: os.environ[key] for key in _PASSED_ENV if key in os.environ})
+        cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
+        stderr = open(os.path.join(self.workdir, ".stderr"), "wb")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-c", WORKER_SOURCE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=stderr, cwd=self.workdir, env=env, start_new_session=True,
+                preexec_fn=_resource_limits(self.limits.memory_mb, cpu_seconds))
+        finally:
+            stderr.close()
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        self._load_deadline = time.monotonic() + self.limits.import_seconds
+        self._send({"file": self.submission.name, "function": self.function, "returns": self.returns,
+                    "output_chars": self.limits.output_chars, "max_output_bytes": MAX_REPLY_BYTES}, [],
+                   self._load_deadline)
+        self.load_reply = None
+
+    def wait_loaded(self) -> Reply:
+        """The outcome of importing the submission (cached until the worker is respawned)."""
+        if self.proc is None:
+            self.start()
+        if self.load_reply is None:
+            self.load_reply = self._receive(self._load_deadline, started=self._load_deadline - self.limits.import_seconds)
+            if self.load_reply.status != "loaded":
+                self.kill()
+        return self.load_reply
+
+    def call(self, args: list, kwargs: dict, seconds: float) -> Reply:
+        if self.proc is None:
+            self.start()
+        loaded = self.wait_loaded()
+        if loaded.status != "loaded":
+            return loaded
+        blobs: list[bytes] = []
+        header = {"args": wire.pack(list(args), blobs), "kwargs": wire.pack(dict(kwargs), blobs)}
+        started = time.monotonic()
+        deadline = started + seconds
+        sent = self._send(header, blobs, deadline)
+        if sent is not None:
+            return sent
+        reply = self._receive(deadline, started)
+        if reply.status in ("timeout", "crash", "protocol"):
+            self.kill()
+        return reply
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started; the next call spawns a fresh one."""
+        if self.proc is not None:
+            _kill_group(self.proc)
+            for stream in (self.proc.stdin, self.proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.proc = None
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+    close = kill
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- the pipe --------------------------------------------------------------------------------
+    def _send(self, header: dict, blobs: list, deadline: float) -> Reply | None:
+        data = memoryview(wire.encode_message(header, blobs))
+        fd = self.proc.stdin.fileno()
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                return Reply("timeout", seconds=0.0)
+            _, ready, _ = select.select([], [fd], [], remaining)
+            if not ready:
+                continue
+            try:
+                data = data[os.write(fd, data):]
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError):
+                return self._died(0.0)
+        return None
+
+    def _receive(self, deadline: float, started: float) -> Reply:
+        fd = self.proc.stdout.fileno()
+
+        def read_exact(size: int) -> bytes:
+            buffer = bytearray()
+            while len(buffer) < size:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                ready, _, _ = select.select([fd], [], [], remaining)
+                if not ready:
+                    raise TimeoutError
+                try:
+                    chunk = os.read(fd, min(size - len(buffer), 1 << 20))
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    raise EOFError
+                buffer += chunk
+            return bytes(buffer)
+
+        try:
+            (size,) = wire._LENGTH.unpack(read_exact(wire._LENGTH.size))
+            if size > wire.MAX_HEADER_BYTES:
+                raise wire.WireError(f"a reply header of {size} bytes is over the limit")
+            header = wire.decode_header(read_exact(size))
+            if sum(header["blobs"]) > MAX_REPLY_BYTES:
+                raise wire.WireError(f"a reply of {sum(header['blobs'])} bytes is over the {MAX_REPLY_BYTES} limit")
+            arrays = [wire.load_array(read_exact(n)) for n in header["blobs"]]
+        except TimeoutError:
+            return Reply("timeout", seconds=time.monotonic() - started)
+        except EOFError:
+            return self._died(time.monotonic() - started)
+        except wire.WireError as err:
+            return Reply("protocol", seconds=time.monotonic() - started, detail=str(err))
+        status = header.get("status")
+        output = header.get("output") if isinstance(header.get("output"), str) else ""
+        if not isinstance(status, str):
+            return Reply("protocol", detail="the reply has no status")
+        return Reply(status, header, arrays, time.monotonic() - started, output[: self.limits.output_chars + 200])
+
+    def _died(self, seconds: float) -> Reply:
+        code = None
+        if self.proc is not None:
+            try:
+                code = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        output = ""
+        if self.workdir:
+            output = _tail(Path(self.workdir) / ".output", self.limits.output_chars)
+        detail = describe_exit(code, self.limits)
+        self.kill()
+        return Reply("crash", seconds=seconds, output=output, detail=detail)
+
+
+def describe_exit(code: int | None, limits: Limits) -> str:
+    if code is None:
+        return "the worker stopped answering"
+    if code < 0:
+        number = -code
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+        if number == signal.SIGXCPU:
+            return f"it used more CPU time than allowed ({name})"
+        if number == signal.SIGXFSZ:
+            return f"it wrote a file larger than the {FILE_SIZE_LIMIT >> 20} MB limit ({name})"
+        if number == signal.SIGSEGV:
+            return "it crashed with a segmentation fault (SIGSEGV)"
+        return f"it was ended by {name}"
+    return f"the process exited with code {code} (os._exit or a hard crash)"
+
+
+def _tail(path: Path, limit: int) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return ""
+    text = data[:limit].decode("utf-8", "replace")
+    return text + ("\n... [output truncated]" if len(data) > limit else "")
+
+
+def _copy_submission(submission: Path, workdir: Path) -> None:
+    """Copy the submission and its sibling .py files: learners may import their own earlier work."""
+    shutil.copyfile(submission, workdir / submission.name)
+    siblings = sorted(p for p in submission.parent.glob("*.py") if p.name != submission.name)
+    for path in siblings[:MAX_SIBLING_FILES]:
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_SUBMISSION_BYTES:
+                shutil.copyfile(path, workdir / path.name)
+        except OSError:
+            continue
+
+
+def _resource_limits(memory_mb: int, cpu_seconds: int):
+    def apply() -> None:
+        import resource
+        memory = memory_mb << 20
+        for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
+                             (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT), (resource.RLIMIT_NOFILE, OPEN_FILES_LIMIT),
+                             (resource.RLIMIT_CORE, 0)):
+            soft, hard = resource.getrlimit(limit)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(limit, (value, value + 1 if limit == resource.RLIMIT_CPU else value))
+    return apply
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait for anyone
+        pass
