@@ -1,0 +1,49 @@
+"""Shared fixtures: the repository's paths and a way to drive the `grade` CLI in-process."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch) -> Path:
+    """An empty learner workspace; the CLI uses it by default."""
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("CNN_GRADER_WORKSPACE", str(folder))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return folder
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run `grade ARGS...` in this process; returns (exit_code, stdout, stderr)."""
+    from grader.cli import main
+
+    def run(*args: str):
+        code = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def reference_source(*modules: str) -> str:
+    """Reference modules of solutions/ (in dependency order, e.g. "conv", "pool", "shape", "network") joined into
+    one standalone learner file: a submission cannot import solutions/, so tests paste the code instead."""
+    parts = [(REPO / "solutions" / "_args.py").read_text()]
+    for module in modules or ("conv",):
+        body = (REPO / "solutions" / f"{module}.py").read_text()
+        parts.append("\n".join(line for line in body.splitlines() if not line.startswith("from .")))
+    return "\n\n".join(parts) + "\n"
