@@ -40,7 +40,8 @@ def load_answers_text(text: str | bytes, quiz: Quiz, name: str = "<answers>") ->
 def sheet_from_doc(doc: Doc, quiz: Quiz) -> AnswerSheet:
     root = doc.root()
     if not isinstance(root.value, dict):
-        raise root.error("an answers file must map question ids to answers, e.g. 'q1-kernel-slides: 2'")
+        raise DefinitionError(doc.path, 1, "an answers file must map question ids to answers, "
+                                           "e.g. 'q1-kernel-slides: 2'")
     root.mapping()  # rejects keys that are not text
     quiz_id = seed = None
     if root.has("quiz"):

@@ -76,7 +76,7 @@ def _parse_multiple(raw: Any, n_choices: int) -> tuple[int, ...]:
         raise AnswerFormatError(f"give {HOW_TO_ANSWER[MULTIPLE]}")
     numbers = [_choice_number(item, n_choices) for item in items]
     if len(set(numbers)) != len(numbers):
-        raise AnswerFormatError("a choice is listed twice; list each choice once")
+        raise AnswerFormatError("a choice is listed twice; give each choice once")
     return tuple(sorted(numbers))
 
 

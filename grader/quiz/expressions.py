@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 MAX_SOURCE = 600  # characters; keeps nesting shallow enough for the parser
@@ -57,8 +57,8 @@ class Expr:
     """A parsed, checked expression and the names it reads."""
 
     source: str
-    tree: ast.Expression
-    names: frozenset
+    tree: ast.Expression = field(compare=False)  # ast nodes compare by identity; the source says it all
+    names: frozenset = frozenset()
 
     def evaluate(self, values: dict[str, Any]) -> Any:
         try:
@@ -127,6 +127,9 @@ def _eval(node: ast.AST, values: dict[str, Any]) -> Any:
         left, right = _eval(node.left, values), _eval(node.right, values)
         if isinstance(node.op, ast.Pow) and (_big(right, 64) or _big(left, 10**9)):
             raise ExprError("'**' is limited to exponents up to 64 and bases up to 10**9")
+        if isinstance(node.op, ast.Mult) and isinstance(left, tuple) | isinstance(right, tuple) \
+                and (_big(left, 64) or _big(right, 64)):
+            raise ExprError("a tuple may be repeated at most 64 times")
         return _checked(_BINARY[type(node.op)](left, right))
     if isinstance(node, ast.UnaryOp):
         return _UNARY[type(node.op)](_eval(node.operand, values))
