@@ -1,14 +1,31 @@
 """Time the NumPy references against torch on CPU (run: python benchmarks/bench_references.py).
 
 torch is optional and never a project dependency: without it the script says so and exits 0.
+`--threads N` limits both libraries to N threads: on a shared 2-core machine, one busy
+neighbour makes 2-thread timings swing wildly, while --threads 1 stays comparable.
 """
 
+import argparse
 import os
 import statistics
 import sys
 import time
 
-import numpy as np
+
+def _parse_args():
+    parser = argparse.ArgumentParser(description="Time the NumPy references against torch.")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for both BLAS/OpenMP pools (default: library defaults)")
+    return parser.parse_args()
+
+
+ARGS = _parse_args()
+if ARGS.threads is not None:
+    # Must be set before numpy (OpenBLAS) and torch (OpenMP) start their thread pools.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 
@@ -52,6 +69,8 @@ def main():
         return 0
     import torch.nn.functional as F
 
+    if ARGS.threads is not None:
+        torch.set_num_threads(ARGS.threads)
     print(f"numpy {np.__version__}, torch {torch.__version__}, torch threads "
           f"{torch.get_num_threads()}, median of {ROUNDS * RUNS_PER_ROUND} runs each, "
           f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews both sides)")

@@ -59,8 +59,8 @@ def conv2d_backward(dout, x, weight, stride=1, padding=0):
 def maxpool_argmax(xp, valid, kernel, stride, out_size):
     """Index (row-major offset i*KW + j) of the FIRST maximal real element of every window.
 
-    NaN counts as bigger than any number, like in torch. Padded cells (valid == False)
-    never win.
+    NaN counts as bigger than any number (as in torch; among several NaNs the first wins
+    here too). Padded cells (valid == False) never win.
     """
     best = np.full(xp.shape[:2] + tuple(out_size), -np.inf, dtype=xp.dtype)
     found = np.zeros(best.shape, dtype=bool)

@@ -57,28 +57,25 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     """
     x = as_nchw(x)
     weight = as_nchw(weight, "weight")
-    (sh, sw), (ph, pw), _ = conv_geometry(x.shape, weight.shape, stride, padding)
-    dtype = compute_dtype(x, weight, bias)
-    KH, KW = weight.shape[2:]
-
+    (sh, sw), (ph, pw), (OH, OW) = conv_geometry(x.shape, weight.shape, stride, padding)
     N, C = x.shape[:2]
-    F = weight.shape[0]
+    F, _, KH, KW = weight.shape
+    if bias is not None:
+        bias = np.asarray(bias)
+        if bias.shape != (F,):
+            raise ValueError(f"bias must have shape ({F},), got {bias.shape}")
+    dtype = compute_dtype(x, weight, bias)
 
     xp = pad_hw(x.astype(dtype, copy=False), ph, pw)
     # (N, C, OH, OW, KH, KW): a view, nothing is copied yet.
     windows = sliding_window_view(xp, (KH, KW), axis=(2, 3))[:, :, ::sh, ::sw]
-    OH, OW = windows.shape[2:4]
-    # im2col: one (C*KH*KW, N*OH*OW) matrix, then a single matrix product. Ordering the
-    # copy as (C, KH, KW, N, OH, OW) keeps its inner loop contiguous and made this about
-    # 1.5x faster than letting einsum pick the layout.
+    # im2col: one (C*KH*KW, N*OH*OW) matrix, then a single matrix product. Copying in
+    # (C, KH, KW, N, OH, OW) order keeps the copy's inner loop contiguous; it measured
+    # clearly faster than the layout einsum picks for the same contraction.
     cols = windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * KH * KW, N * OH * OW)
     out = weight.astype(dtype, copy=False).reshape(F, C * KH * KW) @ cols
     out = out.reshape(F, N, OH, OW).transpose(1, 0, 2, 3)
-
     if bias is not None:
-        bias = np.asarray(bias)
-        if bias.shape != (weight.shape[0],):
-            raise ValueError(f"bias must have shape ({weight.shape[0]},), got {bias.shape}")
         out += bias.astype(dtype, copy=False)[None, :, None, None]
     return out
 
