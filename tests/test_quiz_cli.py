@@ -10,7 +10,7 @@ from grader import cli
 from grader.quiz.catalog import find_quiz, list_quizzes
 from grader.quiz.variants import learner_seed
 
-QUIZ_IDS = [quiz_id for quiz_id, _ in list_quizzes()]
+QUIZ_IDS = [quiz_id for quiz_id, _, _ in list_quizzes()]
 course_quiz = find_quiz
 
 
@@ -184,3 +184,16 @@ def test_ctrl_c_stops_cleanly_and_grades_what_was_answered(monkeypatch, tmp_path
     outcomes = [t["outcome"] for t in json.loads(report.read_text())["tests"]]
     assert outcomes[0] == "passed" and set(outcomes[1:]) == {"not_attempted"}
     assert "Stopped after 1 answer(s)" in capsys.readouterr().out
+
+
+def test_grade_list_shows_quizzes_with_their_best_scores(tmp_path, capsys):
+    key = write_key(tmp_path, "convolution")
+    workspace = str(tmp_path / "ws")
+    assert grade("quiz", "convolution", "--answers", str(key), "--workspace", workspace) == 0
+    capsys.readouterr()
+    assert grade("list", "--workspace", workspace) == 0
+    listing = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.strip()}
+    full = course_quiz("convolution").max_score
+    assert f"{full:g}/{full:g}" in listing["convolution"]
+    for quiz_id in QUIZ_IDS:
+        assert course_quiz(quiz_id).title in listing[quiz_id]

@@ -125,7 +125,7 @@ def test_every_course_quiz_loads_and_there_are_at_least_30_questions():
     quizzes = [load_quiz(path) for path in quiz_paths()]
     assert len(quizzes) >= 3
     assert sum(len(quiz.questions) for quiz in quizzes) >= 30
-    assert [quiz_id for quiz_id, _ in list_quizzes()] == [path.stem for path in quiz_paths()]
+    assert [quiz_id for quiz_id, _, _ in list_quizzes()] == [path.stem for path in quiz_paths()]
 
 
 def test_every_question_type_is_used_and_variants_call_the_references():

@@ -15,9 +15,9 @@ def quiz_paths(folder: Path | None = None) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def list_quizzes(folder: Path | None = None) -> list[tuple[str, str]]:
-    """(id, title) of every quiz, sorted by file name; a malformed quiz raises its DefinitionError."""
-    return [(quiz.id, quiz.title) for quiz in (load_quiz(path) for path in quiz_paths(folder))]
+def list_quizzes(folder: Path | None = None) -> list[tuple[str, str, float]]:
+    """(id, title, max score) of every quiz, sorted by file name; a malformed quiz raises its DefinitionError."""
+    return [(quiz.id, quiz.title, quiz.max_score) for quiz in (load_quiz(path) for path in quiz_paths(folder))]
 
 
 def find_quiz(quiz_id: str, folder: Path | None = None) -> Quiz:

@@ -69,6 +69,10 @@ class Quiz:
     questions: tuple[Question, ...]
     path: str
 
+    @property
+    def max_score(self) -> float:
+        return sum(question.points for question in self.questions)
+
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
