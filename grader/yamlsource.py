@@ -42,11 +42,11 @@ class Doc:
         self.data = data
         self.lines = lines
 
-    def line(self, keys: tuple) -> int | None:
-        for end in range(len(keys), -1, -1):
+    def line(self, keys: tuple) -> int:
+        for end in range(len(keys), 0, -1):
             if keys[:end] in self.lines:
                 return self.lines[keys[:end]]
-        return None
+        return 1  # the document itself starts on line 1
 
     def root(self) -> "View":
         return View(self, (), self.data)
