@@ -131,7 +131,7 @@ def test_unknown_key_with_no_near_match_lists_the_allowed_ones(tmp_path):
 
 
 @pytest.mark.parametrize("old, anchor, key", [
-    ('title: "A tiny convolution"\n', None, "title"),  # the file as a whole lacks it: no line to point at
+    ('title: "A tiny convolution"\n', None, "title"),  # the document as a whole lacks it: line 1
     ('  signature: "conv2d(x, weight, bias=None, stride=1, padding=0)"\n', "entry_point:", "signature"),
     ("    explanation: \"Do not flip.\"\n", "- name: kernel flipped", "explanation"),
 ])
@@ -139,7 +139,7 @@ def test_missing_required_key_is_named_at_its_parent(tmp_path, old, anchor, key)
     text = edit(old, "")
     error = fails(tmp_path, text)
     assert f"missing the required key '{key}'" in error.message
-    assert error.line == (line_of(text, anchor) if anchor else None)
+    assert error.line == (line_of(text, anchor) if anchor else 1)
 
 
 def test_case_without_args_is_named(tmp_path):
