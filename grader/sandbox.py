@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import worker as wire
+from .errors import UsageError
 from .exercise import Limits
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
@@ -41,19 +42,25 @@ class Reply:
 class Worker:
     """One worker process for one submission, reused across cases and respawned after a kill."""
 
-    def __init__(self, submission: Path, function: str, returns: str, limits: Limits):
+    def __init__(self, submission: Path, function: str, returns: str, limits: Limits, sandbox: str = "standard"):
         self.submission = Path(submission)
         self.function = function
         self.returns = returns
         self.limits = limits
+        self.sandbox = sandbox
+        self._prefix = strict_prefix() if sandbox == "strict" else []
         self.proc: subprocess.Popen | None = None
         self.workdir: str | None = None
         self.load_reply: Reply | None = None
         self._load_deadline = 0.0
+        self._budget_end: float | None = None  # the whole-exercise wall clock, from the first start
 
     # --- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
         """Spawn the worker and ask it to import the submission; returns without waiting."""
+        now = time.monotonic()
+        if self._budget_end is None:
+            self._budget_end = now + self.limits.total_seconds
         self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
         _copy_submission(self.submission, Path(self.workdir))
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": self.workdir, "TMPDIR": self.workdir,
@@ -63,15 +70,18 @@ class Worker:
         cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
         stderr = open(os.path.join(self.workdir, ".stderr"), "wb")
         try:
+            command = [*self._prefix, *_hide_arguments(self._prefix[0], self.workdir, hidden_paths())] \
+                if self._prefix else []
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", WORKER_SOURCE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [*command, sys.executable, "-I", "-c", WORKER_SOURCE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=stderr, cwd=self.workdir, env=env, start_new_session=True,
                 preexec_fn=_resource_limits(self.limits.memory_mb, cpu_seconds))
         finally:
             stderr.close()
         os.set_blocking(self.proc.stdout.fileno(), False)
         os.set_blocking(self.proc.stdin.fileno(), False)
-        self._load_deadline = time.monotonic() + self.limits.import_seconds
+        self._load_started = time.monotonic()
+        self._load_deadline = min(self._load_started + self.limits.import_seconds, self._budget_end)
         self._send({"file": self.submission.name, "function": self.function, "returns": self.returns,
                     "output_chars": self.limits.output_chars, "max_output_bytes": MAX_REPLY_BYTES}, [],
                    self._load_deadline)
@@ -79,24 +89,24 @@ class Worker:
 
     def wait_loaded(self) -> Reply:
         """The outcome of importing the submission (cached until the worker is respawned)."""
+        if self.load_reply is not None and self.load_reply.status != "loaded":
+            return self.load_reply  # a file that failed to import fails again: do not pay the import twice
         if self.proc is None:
             self.start()
         if self.load_reply is None:
-            self.load_reply = self._receive(self._load_deadline, started=self._load_deadline - self.limits.import_seconds)
+            self.load_reply = self._receive(self._load_deadline, started=self._load_started)
             if self.load_reply.status != "loaded":
                 self.kill()
         return self.load_reply
 
     def call(self, args: list, kwargs: dict, seconds: float) -> Reply:
-        if self.proc is None:
-            self.start()
         loaded = self.wait_loaded()
         if loaded.status != "loaded":
             return loaded
         blobs: list[bytes] = []
         header = {"args": wire.pack(list(args), blobs), "kwargs": wire.pack(dict(kwargs), blobs)}
         started = time.monotonic()
-        deadline = started + seconds
+        deadline = min(started + seconds, self._budget_end)
         sent = self._send(header, blobs, deadline)
         if sent is not None:
             return sent
@@ -108,7 +118,7 @@ class Worker:
     def kill(self) -> None:
         """Kill the worker and everything it started; the next call spawns a fresh one."""
         if self.proc is not None:
-            _kill_group(self.proc)
+            _kill_everything(self.proc)
             for stream in (self.proc.stdin, self.proc.stdout):
                 try:
                     stream.close()
@@ -198,9 +208,80 @@ class Worker:
         output = ""
         if self.workdir:
             output = _tail(Path(self.workdir) / ".output", self.limits.output_chars)
+        if self._prefix and code is not None and 128 < code < 160:
+            code = 128 - code  # bwrap and unshare report a child's death by signal N as exit 128 + N
         detail = describe_exit(code, self.limits)
         self.kill()
         return Reply("crash", seconds=seconds, output=output, detail=detail)
+
+
+# --- strict mode: no network, a read-only system, the grader's files hidden --------------------------------
+
+_UNSHARE_SCRIPT = ('set -e; wd=$1; shift; mount --bind "$wd" "$wd"; cd "$wd"; '
+                   'while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=755 none "$1"; shift; done; shift; '
+                   'mount -o remount,bind,ro /; exec "$@"')
+_strict_cache: dict[str, list[str]] = {}
+
+
+def strict_prefix() -> list[str]:
+    """The command that wraps the worker in strict mode; UsageError (exit 2) if this machine offers none."""
+    if "prefix" not in _strict_cache:
+        _strict_cache["prefix"] = _probe_strict()
+    if not _strict_cache["prefix"]:
+        raise UsageError("--sandbox strict needs bubblewrap (`bwrap`) or unprivileged user namespaces "
+                         "(`unshare --user`), and neither works here. Install bubblewrap "
+                         "(apt-get install bubblewrap) or grade with --sandbox standard.")
+    return list(_strict_cache["prefix"])
+
+
+def strict_tool() -> str:
+    """"bwrap" or "unshare": the tool strict mode uses here (call strict_prefix first)."""
+    return Path(strict_prefix()[0]).name
+
+
+def _probe_strict() -> list[str]:
+    bwrap, unshare = shutil.which("bwrap"), shutil.which("unshare")
+    candidates = []
+    if bwrap:
+        candidates.append([bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all",
+                           "--die-with-parent", "--new-session"])
+    if unshare:
+        candidates.append([unshare, "--user", "--map-root-user", "--net", "--mount", "--pid", "--fork",
+                           "--kill-child", "--mount-proc", "--", "sh", "-c", _UNSHARE_SCRIPT, "sh"])
+    for prefix in candidates:
+        workdir = tempfile.mkdtemp(prefix="grade-probe-")
+        try:
+            command = [*prefix, *_hide_arguments(prefix[0], workdir, hidden_paths())]
+            done = subprocess.run([*command, sys.executable, "-I", "-c", "import numpy"], cwd=workdir,
+                                  capture_output=True, timeout=20)
+            if done.returncode == 0:
+                return prefix
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return []
+
+
+def hidden_paths() -> list[str]:
+    """The grader's repository (or, when installed next to NumPy, its own packages): never visible to learners."""
+    package = Path(wire.__file__).resolve().parent
+    root = package.parent
+    numpy_dir = Path(__import__("numpy").__file__).resolve()
+    if root in numpy_dir.parents:  # installed in site-packages: hide our packages, keep NumPy
+        return [str(path) for path in (package, root / "solutions") if path.is_dir()]
+    return [str(root)]
+
+
+def _hide_arguments(tool: str, workdir: str, hidden: list[str]) -> list[str]:
+    """The rest of the strict command line: the work folder writable, the hidden paths covered by empty tmpfs."""
+    hidden = [path for path in hidden if not workdir.startswith(path + os.sep)]
+    if Path(tool).name == "unshare":
+        return [workdir, *hidden, "--"]
+    arguments = ["--tmpfs", tempfile.gettempdir(), "--bind", workdir, workdir]
+    for path in hidden:
+        arguments += ["--tmpfs", path]
+    return [*arguments, "--chdir", workdir, "--"]
 
 
 def describe_exit(code: int | None, limits: Limits) -> str:
@@ -255,12 +336,15 @@ def _resource_limits(memory_mb: int, cpu_seconds: int):
     return apply
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_everything(proc: subprocess.Popen) -> None:
+    """Kill the worker's whole tree: descendants first (while the supervisor still adopts orphans), then it."""
+    wire.kill_tree(proc.pid)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     try:
+        proc.kill()
         proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait for anyone
+    except (OSError, subprocess.TimeoutExpired):  # pragma: no cover - SIGKILL does not wait for anyone
         pass

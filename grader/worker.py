@@ -7,6 +7,7 @@ only the standard library and NumPy. Messages are a JSON header plus raw `.npy` 
 import io
 import json
 import os
+import signal
 import struct
 import sys
 import time
@@ -158,7 +159,7 @@ def _describe_exception(err, tb, workdir):
         text = str(err)
     except BaseException:
         text = "(the exception's message could not be read)"
-    return {"type": type(err).__name__, "message": text[:2000], "traceback": "\n".join(lines)[:4000],
+    return {"type": type(err).__name__[:100], "message": text[:2000], "traceback": "\n".join(lines)[:4000],
             "line": frames[-1].lineno if frames else None}
 
 
@@ -272,6 +273,121 @@ def encode_array(array):
 
 
 def main():
+    """Become a supervisor that outlives nothing: fork the worker, reap and kill whatever it leaves behind."""
+    _set_subreaper()  # orphans of learner processes (even after setsid) re-parent here, not to init
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
+    child = os.fork()
+    if child == 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
+        try:
+            worker_main()
+        finally:
+            os._exit(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)  # the supervisor holds no end of the pipes, so the parent sees EOF when the worker dies
+    os.dup2(devnull, 1)
+    _supervise(child, os.getppid())
+
+
+def _supervise(child, parent):
+    status = None
+    while status is None and os.getppid() == parent:
+        signal.sigtimedwait([signal.SIGCHLD], 0.25)
+        status = _reap(child)
+    kill_tree(os.getpid())
+    while _reap(None) != "none":
+        pass
+    if status is None or os.WIFEXITED(status):
+        os._exit(os.WEXITSTATUS(status) if status is not None else 0)
+    number = os.WTERMSIG(status)  # die the way the worker died, so the parent can explain it
+    try:
+        signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [number])
+    except (OSError, ValueError):
+        pass
+    os.kill(os.getpid(), number)
+    os._exit(128 + number)
+
+
+def _reap(child):
+    """Reap every finished child; return the worker's wait status once it ended (or "none" if no children)."""
+    found = None
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return found if found is not None else "none"
+        if pid == 0:
+            return found
+        if pid == child:
+            found = status
+
+
+def _set_subreaper():
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass  # not Linux: the process group kill still applies
+
+
+# --- process trees (used by the supervisor and by the parent) ----------------------------------------
+
+def _process_table():
+    """pid -> (ppid, session id, state) for every process /proc shows."""
+    table = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return table
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                stat = handle.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()  # the command name may contain spaces and parentheses
+        if len(fields) > 3:
+            table[int(name)] = (int(fields[1]), int(fields[3]), fields[0])
+    return table
+
+
+def tree_members(root):
+    """Live processes below `root` (by parent links) or in its session, not counting `root` itself."""
+    table = _process_table()
+    children = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, stack = set(), [root]
+    while stack:
+        for pid in children.get(stack.pop(), ()):
+            if pid not in found:
+                found.add(pid)
+                stack.append(pid)
+    found.update(pid for pid, (_, sid, _) in table.items() if sid == root)
+    found.discard(root)
+    found.discard(os.getpid())
+    return sorted(pid for pid in found if table.get(pid, (0, 0, "Z"))[2] not in "ZX")
+
+
+def kill_tree(root, rounds=200):
+    """SIGKILL everything below `root` until nothing is left (a process may fork while we scan)."""
+    for _ in range(rounds):
+        members = tree_members(root)
+        if not members:
+            return True
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.002)
+    return False
+
+
+def worker_main():
     workdir = os.getcwd()
     # Requests arrive on fd 0 and replies leave on fd 1; move both out of the learner's way and send the
     # learner's own fd-level output to a file the worker reads back after every call.
