@@ -29,14 +29,19 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
         return _shape_verdict(expected.shape, got.shape, shape_rule, label)
     got64 = got.astype(np.float64, copy=False)
     expected64 = expected.astype(np.float64, copy=False)
-    bad = ~np.isfinite(got64) & np.isfinite(expected64)
+    # NaN never passes, not even where the reference has NaN too; infinity passes only where it is expected.
+    with np.errstate(invalid="ignore"):
+        bad = np.isnan(got64) | (np.isinf(got64) & (got64 != expected64))
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         what = "NaN" if np.isnan(got64[index]) else "infinity"
+        want = expected64[index]
+        wanted = "a finite number" if np.isfinite(want) else ("a number (NaN never passes)" if np.isnan(want)
+                                                             else f"{want:g}")
         return Verdict(
             False, "nan",
             f"Your {label} contains {what} at index {index} ({int(bad.sum())} non-finite value(s) in all), "
-            "where a finite number was expected. Look for a division by zero or a value read before it was set "
+            f"where {wanted} was expected. Look for a division by zero or a value read before it was set "
             "(np.empty leaves memory uninitialised).",
             f"Your {label} contains NaN or infinity where finite numbers were expected.",
             {"first_index": list(index), "nonfinite": int(bad.sum())})
@@ -44,8 +49,10 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
     if close.all():
         return Verdict(True)
     wrong = ~close
-    errors = np.abs(got64 - expected64)
+    with np.errstate(invalid="ignore"):
+        errors = np.abs(got64 - expected64)
     errors[~wrong] = 0
+    errors[np.isnan(errors)] = np.inf  # a finite value where the reference has NaN: as wrong as it gets
     worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(errors)), errors.shape))
     first = tuple(int(i) for i in np.argwhere(wrong)[0])
     count = int(wrong.sum())
@@ -55,9 +62,15 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
                f"Largest error {max_error:.3g} at index {worst} (allowed: rtol={tol.rtol:g}, atol={tol.atol:g}).")
     brief = f"The {label} has the right shape but {count} of {expected.size} values are wrong."
     return Verdict(False, "values", message, brief,
-                   {"mismatches": count, "size": int(expected.size), "max_abs_error": max_error,
+                   {"mismatches": count, "size": int(expected.size), "max_abs_error": _json_number(max_error),
                     "first_index": list(first), "worst_index": list(worst),
-                    "expected_at_first": float(expected64[first]), "got_at_first": float(got64[first])})
+                    "expected_at_first": _json_number(expected64[first]), "got_at_first": _json_number(got64[first])})
+
+
+def _json_number(value) -> float | str:
+    """Results are strict JSON (no NaN or Infinity literals): non-finite numbers travel as text."""
+    value = float(value)
+    return value if np.isfinite(value) else str(value)
 
 
 def _shape_verdict(expected, got, shape_rule: str, label: str) -> Verdict:
