@@ -9,8 +9,9 @@ from pathlib import Path
 
 from . import results as R
 from .evaluate import Evaluator
+from .errors import UsageError
 from .exercise import Exercise
-from .sandbox import MAX_SUBMISSION_BYTES
+from .sandbox import MAX_SUBMISSION_BYTES, strict_tool
 
 _HERE = Path(__file__).resolve().parent
 _PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE), "--noconftest",
@@ -23,15 +24,18 @@ _PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE)
 _PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
 
 
-def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "") -> R.GradeResult:
+def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
+          sandbox: str = "standard") -> R.GradeResult:
     started = time.monotonic()
     shown_as = shown_as or str(submission)
+    if exercise.edition == "learner" and seed not in (None, exercise.seed):
+        raise UsageError("this learner edition checks the public cases on their fixed inputs only; drop --seed.")
     problem = _unusable(Path(submission))
     if problem:
         cases = [R.CaseResult(case.name, case.points, R.ERROR, kind="file", message=problem,
                               visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
         return _result(exercise, cases, shown_as, seed, started, summary=problem)
-    evaluator = Evaluator(exercise, Path(submission), seed, shown_as)
+    evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError if strict is unavailable
     evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
     try:
         import pytest
@@ -40,18 +44,33 @@ def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_a
         plugin = GradingPlugin(evaluator, exercise.cases)
         with _environment(_PYTEST_ENV):
             _run_pytest(pytest, plugin, PLUGIN_NAME)
+        from .showcase import run_showcase
+        extras = run_showcase(evaluator)  # unscored: the learner's function on a picture, for the report
     finally:
         evaluator.close()
     cases = [plugin.results.get(case.name) or _lost(case) for case in exercise.cases]
-    return _result(exercise, cases, shown_as, seed, started)
+    result = _result(exercise, cases, shown_as, seed, started)
+    result.extras.update(extras)
+    result.sandbox = sandbox
+    if sandbox == "strict":
+        result.notes.append(f"Strict sandbox ({strict_tool()}): no network, read-only system, grader files hidden.")
+    return result
 
 
 def _run_pytest(pytest, plugin, name: str) -> None:
+    interrupted = []
+
     class Register:  # registers the plugin under a known name so the test module can find it
         @staticmethod
         def pytest_configure(config):
             config.pluginmanager.register(plugin, name)
+
+        @staticmethod
+        def pytest_keyboard_interrupt(excinfo):
+            interrupted.append(True)
     pytest.main([*_PYTEST_ARGS, str(_HERE / "case_tests.py")], plugins=[Register()])
+    if interrupted:  # pytest swallows Ctrl-C; pass it on so `grade` and `grade watch` stop
+        raise KeyboardInterrupt
 
 
 def _lost(case) -> R.CaseResult:
@@ -77,6 +96,9 @@ def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float
                            seed=exercise.seed if seed is None else seed, sandbox="standard",
                            duration=time.monotonic() - started)
     result.summary = summary or summarize(result)
+    if exercise.hidden_cases:
+        result.notes.append(f"This copy runs the public cases only: {exercise.hidden_cases} hidden case(s) run "
+                            "when you submit your work.")
     return result
 
 
