@@ -21,7 +21,8 @@ VISIBILITIES = ("public", "hidden")
 CHECKS = ("values", "gradient", "speed")
 
 TOP_KEYS_REQUIRED = ("schema_version", "id", "title", "concept", "entry_point", "starter", "reference", "cases")
-TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "points")
+TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "points", "edition", "hidden_cases")
+EDITIONS = ("full", "learner")  # learner: written by `grade release`, checked against precomputed outputs
 CASE_KEYS_REQUIRED = ("name", "args")
 CASE_KEYS_OPTIONAL = ("visibility", "points", "tolerance", "time_limit", "description", "check", "max_ratio",
                       "repeats")
@@ -119,15 +120,23 @@ class Exercise:
     seed: int = 0
     hints: tuple[str, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
+    edition: str = "full"
+    hidden_cases: int = 0  # learner edition: how many hidden cases were left out (they run on submission)
 
     @property
     def max_score(self) -> float:
         return sum(case.points for case in self.cases)
 
     def reference_function(self) -> Callable:
+        if self.edition == "learner":
+            from .precomputed import lookup
+            return lookup(self, "ref")
         return resolve_reference(self.reference)
 
     def misconception_function(self, item: Misconception) -> Callable:
+        if self.edition == "learner":
+            from .precomputed import lookup
+            return lookup(self, f"mis{self.misconceptions.index(item)}")
         return resolve_reference(item.reference)
 
 
@@ -195,8 +204,10 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
         id=exercise_id, title=root["title"].text(), concept=root["concept"].text(), entry=entry,
         starter=starter, reference=_dotted(root["reference"]), cases=cases, path=str(path),
         tolerance=tolerance, limits=limits, seed=root["seed"].integer() if root.has("seed") else 0,
-        hints=hints, misconceptions=misconceptions)
-    if check_references:
+        hints=hints, misconceptions=misconceptions,
+        edition=root["edition"].choice(EDITIONS) if root.has("edition") else "full",
+        hidden_cases=root["hidden_cases"].integer(minimum=0) if root.has("hidden_cases") else 0)
+    if check_references and exercise.edition == "full":
         _check_callable(root["reference"], exercise.reference)
         for view, item in zip(root["misconceptions"].list() if misconceptions else [], misconceptions):
             _check_callable(view["reference"], item.reference)

@@ -1,0 +1,325 @@
+"""`grade batch` and `grade merge`: grade a class in parallel and resumably, one shard or all, into one gradebook."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import gradebook as G
+from .errors import EXIT_INTERNAL, EXIT_OK, UsageError
+from .exercise import Exercise, find_exercise
+from .results import GradeResult, write_atomic
+
+LEARNERS = "learners"
+MANIFEST = "batch.json"
+DONE = ".done"  # written last: its presence (with a matching fingerprint) means the learner is finished
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: str
+    file: Path | None  # None: the folder holds no file for this exercise
+    fingerprint: str  # exercise definition + seed + submission bytes; a change means grade again
+    lone: bool = False  # a single .py file beside other learners' files (graded from a private copy)
+
+
+# --- finding learners ----------------------------------------------------------------------------
+
+def discover(submissions: Path, exercise: Exercise, seed: int | None) -> list[Learner]:
+    from .gradescope import find_submission_file
+    if not submissions.is_dir():
+        raise UsageError(f"{submissions} is not a folder: give a folder with one .py file or folder per learner.")
+    base = Path(exercise.path).read_bytes() + f"\0{seed}\0".encode()
+    learners: dict[str, Learner] = {}
+    for entry in sorted(submissions.iterdir()):
+        if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix == ".py"):
+            continue
+        learner_id = entry.stem if entry.is_file() else entry.name
+        file = entry if entry.is_file() else find_submission_file(entry, exercise.id)
+        if learner_id in learners:
+            raise UsageError(f"learner '{learner_id}' appears twice in {submissions} (a file and a folder?); "
+                             "keep one.")
+        content = file.read_bytes() if file is not None else b"<none>"
+        learners[learner_id] = Learner(learner_id, file, hashlib.sha256(base + content).hexdigest(), entry.is_file())
+    return list(learners.values())
+
+
+def parse_shard(text: str | None) -> tuple[int, int]:
+    if not text:
+        return 1, 1
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise UsageError(f"--shard '{text}' must look like K/N, e.g. 2/4 (the second of four shards).") from None
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {text}: K must be between 1 and N.")
+    return k, n
+
+
+def in_shard(learner_id: str, k: int, n: int) -> bool:
+    """A stable split by learner id: the same learner always lands in the same shard."""
+    digest = hashlib.sha256(learner_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % n == k - 1
+
+
+def is_done(out: Path, learner: Learner) -> bool:
+    try:
+        return (out / LEARNERS / learner.id / DONE).read_text(encoding="utf-8") == learner.fingerprint
+    except OSError:
+        return False
+
+
+# --- grading one learner (in a grading process) --------------------------------------------------
+
+def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | None) -> str:
+    """Grade, write result.json, report.html and results.json atomically, then the done marker."""
+    from .gradescope import missing_result
+    from .runner import grade
+    if learner.file is None:
+        result = missing_result(exercise, f"No {exercise.id.replace('-', '_')}.py was found in this submission.")
+        status = G.NO_SUBMISSION
+    elif learner.lone:  # the worker copies sibling .py files: a lone file must not see other learners' files
+        with tempfile.TemporaryDirectory(prefix="grade-batch-") as private:
+            copy = Path(private) / learner.file.name
+            shutil.copyfile(learner.file, copy)
+            result = _safe_grade(grade, exercise, copy, seed)
+    else:
+        result = _safe_grade(grade, exercise, learner.file, seed)
+    if learner.file is not None:
+        status = G.status_of(result)
+    if _STOP["now"]:
+        return ""
+    write_learner(out, learner, result, status)
+    return status
+
+
+def _safe_grade(grade, exercise: Exercise, path: Path, seed) -> GradeResult:
+    try:
+        return grade(exercise, path, seed=seed, shown_as=path.name)
+    except Exception as err:  # a grader bug for this learner only: record it, keep going with the others
+        return internal_result(exercise, f"{type(err).__name__}: {err}")
+
+
+def internal_result(exercise: Exercise, detail: str) -> GradeResult:
+    from . import results as R
+    message = "The grader failed on this submission; this is not your fault. It will be graded again."
+    cases = [R.CaseResult(case.name, case.points, R.ERROR, kind="internal", message=message,
+                          visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
+    return R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message,
+                         seed=exercise.seed, notes=[f"grader error: {detail}"[:500]])
+
+
+def write_learner(out: Path, learner: Learner, result: GradeResult, status: str) -> None:
+    from .gradescope import gradescope_json
+    from .report_html import write_html
+    folder = out / LEARNERS / learner.id
+    (folder / DONE).unlink(missing_ok=True)
+    result.extras["batch"] = {"learner": learner.id, "status": status}
+    write_atomic(folder / G.RESULT_FILE, result.to_json())
+    write_html(result, folder / "report.html")
+    write_atomic(folder / "results.json", gradescope_json(result))
+    if status != G.GRADER_ERROR:  # grader errors are retried by the next run
+        write_atomic(folder / DONE, learner.fingerprint)
+
+
+# --- the pool ------------------------------------------------------------------------------------
+
+_STOP = {"now": False}
+
+
+def _on_signal(signum, frame):
+    _STOP["now"] = True
+    raise KeyboardInterrupt
+
+
+def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: int) -> None:
+    """A long-lived grading process: pytest, NumPy and the references load once, then many learners."""
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        from .exercise import load_exercise
+        exercise = load_exercise(exercise_path)
+        while not _STOP["now"]:
+            learner = tasks.get()
+            if learner is None:
+                return
+            events.put(("start", index, learner.id, ""))
+            status = grade_learner(exercise, learner, Path(out), seed)
+            if _STOP["now"]:
+                return
+            events.put(("done", index, learner.id, status))
+    except KeyboardInterrupt:
+        return
+
+
+class _Terminated(BaseException):
+    pass
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated
+
+
+def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs: int, progress) -> None:
+    import multiprocessing
+    import queue
+    context = multiprocessing.get_context("fork")
+    tasks, events = context.Queue(), context.Queue()
+    for learner in learners:
+        tasks.put(learner)
+    jobs = max(1, min(jobs, len(learners)))
+    for _ in range(jobs):
+        tasks.put(None)
+    by_id = {learner.id: learner for learner in learners}
+
+    def start(index):
+        proc = context.Process(target=_grading_process, args=(exercise.path, seed, str(out), tasks, events, index),
+                               daemon=True)
+        proc.start()
+        return proc
+
+    procs = {index: start(index) for index in range(jobs)}
+    inflight: dict[int, str] = {}
+    remaining = len(learners)
+    try:
+        while remaining:
+            try:
+                kind, index, learner_id, status = events.get(timeout=0.5)
+            except queue.Empty:
+                for index, proc in list(procs.items()):
+                    if not proc.is_alive() and index in inflight:  # the grading process itself died
+                        learner = by_id[inflight.pop(index)]
+                        write_learner(out, learner, internal_result(exercise, f"grading process ended "
+                                                                              f"({proc.exitcode})"), G.GRADER_ERROR)
+                        remaining -= 1
+                        progress(learner.id, G.GRADER_ERROR)
+                        procs[index] = start(index)
+                continue
+            if kind == "start":
+                inflight[index] = learner_id
+            else:
+                inflight.pop(index, None)
+                remaining -= 1
+                progress(learner_id, status)
+    finally:
+        for proc in procs.values():
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs.values():
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+
+# --- the commands --------------------------------------------------------------------------------
+
+def _check_manifest(out: Path, exercise: Exercise, seed) -> None:
+    path = out / MANIFEST
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("exercise") != exercise.id or data.get("seed") != seed:
+            raise UsageError(f"{out} holds a batch of {data.get('exercise')} (seed {data.get('seed')}); "
+                             "choose another --out folder.")
+    write_atomic(path, json.dumps({"exercise": exercise.id, "seed": seed}, indent=2) + "\n")
+
+
+def cmd_batch(args) -> int:
+    exercise = find_exercise(args.exercise)
+    k, n = parse_shard(args.shard)
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}.")
+    out = Path(args.out)
+    learners = [item for item in discover(Path(args.submissions), exercise, args.seed) if in_shard(item.id, k, n)]
+    _check_manifest(out, exercise, args.seed)
+    todo = [item for item in learners if args.force or not is_done(out, item)]
+    stale = {item.id for item in learners}
+    print(f"{exercise.id}: {len(learners)} learner(s)" + (f" in shard {k}/{n}" if n > 1 else "") +
+          f", {len(learners) - len(todo)} already graded, {len(todo)} to grade with {min(jobs, max(1, len(todo)))} "
+          "process(es).", flush=True)
+    progress = Progress(len(todo), sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        if todo:
+            run_pool(exercise, todo, out, args.seed, jobs, progress)
+    except KeyboardInterrupt:
+        print("\ngrade: stopped; finished learners are saved. Run the same command again to go on.", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print("\ngrade: terminated; finished learners are saved. Run the same command again to go on.",
+              file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.close()
+    rows = [row for row in G.read_rows(out / LEARNERS) if row.learner in stale]
+    G.write_gradebook(out, rows, exercise.id)
+    return _report(rows, out)
+
+
+def _report(rows: list[G.Row], out: Path) -> int:
+    counts = {status: sum(row.status == status for row in rows) for status in G.STATUSES}
+    print(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()) +
+          f". Gradebook: {out / 'gradebook.csv'}")
+    if counts[G.GRADER_ERROR]:
+        failed = ", ".join(row.learner for row in rows if row.status == G.GRADER_ERROR)
+        print(f"grade: the grader failed for {failed}; run the same command again to retry them.", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def cmd_merge(args) -> int:
+    out = Path(args.out)
+    exercises = set()
+    seen: dict[str, Path] = {}
+    for folder in map(Path, args.dirs):
+        manifest = folder / MANIFEST
+        if not manifest.is_file():
+            raise UsageError(f"{folder} is not an output folder of `grade batch` (it has no {MANIFEST}).")
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        exercises.add((data.get("exercise"), data.get("seed")))
+        for learner_dir in sorted((folder / LEARNERS).glob("*")):
+            if learner_dir.name in seen and seen[learner_dir.name] != folder:
+                raise UsageError(f"learner '{learner_dir.name}' is in both {seen[learner_dir.name]} and {folder}; "
+                                 "were the shards run with the same --shard?")
+            seen[learner_dir.name] = folder
+            target = out / LEARNERS / learner_dir.name
+            if target.resolve() != learner_dir.resolve():
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(learner_dir, target)
+    if len(exercises) != 1:
+        raise UsageError(f"these folders grade different exercises or seeds ({sorted(map(str, exercises))}).")
+    exercise_id, seed = exercises.pop()
+    write_atomic(out / MANIFEST, json.dumps({"exercise": exercise_id, "seed": seed}, indent=2) + "\n")
+    rows = [row for row in G.read_rows(out / LEARNERS) if row.learner in seen]
+    G.write_gradebook(out, rows, exercise_id)
+    return _report(rows, out)
+
+
+class Progress:
+    """A bar on a terminal; one quiet line per learner elsewhere (CI logs)."""
+
+    def __init__(self, total: int, stream):
+        self.total, self.done, self.stream = total, 0, stream
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def __call__(self, learner_id: str, status: str) -> None:
+        self.done += 1
+        if self.tty:
+            filled = int(30 * self.done / max(1, self.total))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {learner_id[:30]:<30}")
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {learner_id}: {status}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self.done:
+            self.stream.write("\n")

@@ -1,0 +1,85 @@
+"""Gradescope: the strict results.json shape, and the `run_autograder` entry that grades /autograder/submission."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import GraderError
+from .results import CaseResult, GradeResult, write_atomic
+
+MAX_OUTPUT = 8000  # characters per test; Gradescope shows long text poorly
+
+
+def gradescope_dict(result: GradeResult) -> dict:
+    """Only the keys Gradescope's autograder specification defines."""
+    return {
+        "score": result.score,
+        "execution_time": round(result.duration, 3),
+        "output": result.summary + "".join(f"\n{note}" for note in result.notes),
+        "stdout_visibility": "hidden",
+        "tests": [_test(case) for case in result.cases],
+    }
+
+
+def _test(case: CaseResult) -> dict:
+    text = case.message + (f"\n\nYour code printed:\n{case.output}" if case.output else "")
+    return {"name": case.name, "score": case.points, "max_score": case.max_points,
+            "status": "passed" if case.passed else "failed", "output": text[:MAX_OUTPUT],
+            "visibility": "hidden" if case.visibility == "hidden" else "visible"}
+
+
+def gradescope_json(result: GradeResult) -> str:
+    return json.dumps(gradescope_dict(result), indent=2, allow_nan=False) + "\n"
+
+
+def find_submission_file(folder: Path, exercise_id: str) -> Path | None:
+    """The exercise's file in a submission folder: `exercise_2.py` by name, else the only .py file there."""
+    expected = folder / f"{exercise_id.replace('-', '_')}.py"
+    if expected.is_file():
+        return expected
+    candidates = sorted(p for p in folder.rglob("*.py") if p.is_file() and not p.name.startswith("."))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def missing_result(exercise, message: str) -> GradeResult:
+    from . import results as R
+    cases = [R.CaseResult(case.name, case.points, R.NOT_RUN, kind="file", message=message,
+                          visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
+    return R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message,
+                         seed=exercise.seed)
+
+
+def run_autograder(exercise_id: str, submission: Path, results: Path) -> int:
+    """Grade one Gradescope submission; always writes results.json, even when the grader fails."""
+    from .exercise import find_exercise
+    from .runner import grade
+    exercise = find_exercise(exercise_id)
+    path = find_submission_file(submission, exercise.id)
+    if path is None:
+        result = missing_result(exercise, f"No file for {exercise.id} was found in your submission: upload "
+                                          f"{exercise.id.replace('-', '_')}.py (written by `grade start {exercise.id}`).")
+    else:
+        result = grade(exercise, path, shown_as=path.name)
+    write_atomic(results, gradescope_json(result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.gradescope",
+                                     description="Gradescope autograder entry: grade one submission folder.")
+    parser.add_argument("--exercise", required=True, metavar="ID")
+    parser.add_argument("--submission", default="/autograder/submission", metavar="DIR")
+    parser.add_argument("--results", default="/autograder/results/results.json", metavar="FILE")
+    args = parser.parse_args(argv)
+    try:
+        return run_autograder(args.exercise, Path(args.submission), Path(args.results))
+    except GraderError as err:
+        print(f"grade: {err.message}", file=sys.stderr)
+        return err.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
