@@ -27,6 +27,7 @@ class Evaluator:
         self.seed = seed
         self.worker = Worker(self.submission, exercise.entry.name, exercise.entry.returns, exercise.limits)
         self.deadline = 0.0
+        self.load_failure: Reply | None = None
         self.reference = exercise.reference_function()
 
     def start(self) -> None:
@@ -45,8 +46,9 @@ class Evaluator:
             return self._set(result, R.NOT_RUN, "budget",
                              f"Not run: the exercise's time budget ({self.exercise.limits.total_seconds:g} s) was "
                              "used up by earlier cases. Make the slow cases faster first.")
-        loaded = self.worker.wait_loaded()
+        loaded = self.load_failure or self.worker.wait_loaded()
         if loaded.status != "loaded":
+            self.load_failure = loaded  # importing again for every case would only repeat the same failure
             return self._load_failure(result, loaded)
         args = build_args(self.exercise, case, self.seed)
         if not case.hidden:
