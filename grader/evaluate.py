@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import checks
 from . import results as R
 from .compare import compare, matches, shape_text
 from .exercise import Case, Exercise
-from .inputs import build_args, call_parts
+from .inputs import build_args, call_parts, case_rng
 from .sandbox import Reply, Worker
 
 PREVIEW_ELEMENTS = 64 * 64
@@ -20,22 +22,31 @@ PREVIEW_ELEMENTS = 64 * 64
 class Evaluator:
     """Holds the worker and the time budget for one submission; `evaluate` grades one case."""
 
-    def __init__(self, exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = ""):
+    def __init__(self, exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
+                 sandbox: str = "standard"):
         self.exercise = exercise
         self.submission = Path(submission)
         self.shown_as = shown_as or str(submission)
         self.seed = seed
-        self.worker = Worker(self.submission, exercise.entry.name, exercise.entry.returns, exercise.limits)
+        self.worker = Worker(self.submission, exercise.entry.name, exercise.entry.returns, exercise.limits, sandbox)
         self.deadline = 0.0
         self.load_failure: Reply | None = None
         self.reference = exercise.reference_function()
+        checked = {case.check for case in exercise.cases}
+        self.gradient_plan = checks.gradient_plan(exercise) if "gradient" in checked else None
+        self.reference_worker = checks.reference_worker(exercise) if "speed" in checked else None
 
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds
         self.worker.start()
+        if self.reference_worker is not None:
+            self.reference_worker.start()
 
     def close(self) -> None:
         self.worker.close()
+        if self.reference_worker is not None:
+            self.reference_worker.close()
+            shutil.rmtree(self.reference_worker.submission.parent, ignore_errors=True)
 
     # --- one case --------------------------------------------------------------------------------
     def evaluate(self, case: Case) -> R.CaseResult:
@@ -64,7 +75,16 @@ class Evaluator:
             return self._call_failure(result, reply, limit, budget_bound=limit < (case.time_limit or
                                                                                     self.exercise.limits.case_seconds))
         expected = self.reference(*positional, **keyword)
-        return self._check_values(result, case, expected, reply.arrays, args)
+        if not case.hidden:
+            stages = checks.stage_shapes(self.exercise, positional, keyword)
+            if stages:
+                result.details["stages"] = stages
+        result = self._check_values(result, case, expected, reply.arrays, args)
+        if case.check == "gradient":
+            return self._check_gradient(result, case, args, expected, reply.arrays)
+        if case.check == "speed" and result.passed:
+            return self._check_speed(result, case, positional, keyword, limit)
+        return result
 
     def _check_values(self, result: R.CaseResult, case: Case, expected: Any, got: list, args: dict) -> R.CaseResult:
         entry = self.exercise.entry
@@ -93,6 +113,48 @@ class Evaluator:
             return self._set(result, R.FAILED, verdict.kind, message)
         result.outcome = R.PASSED
         result.points = case.points
+        return result
+
+    def _check_gradient(self, result: R.CaseResult, case: Case, args: dict, expected: Any,
+                        got: list) -> R.CaseResult:
+        """Besides the reference, compare with central differences of the forward pass."""
+        entry = self.exercise.entry
+        labels = list(entry.output_names) if entry.returns == "tuple" else ["dx"]
+        expected_parts = list(expected) if entry.returns == "tuple" else [expected]
+        if len(got) != len(expected_parts):
+            return result
+        findings = checks.numerical_findings(self.gradient_plan, args, labels, expected_parts, got,
+                                             case_rng(self.exercise, case, self.seed))
+        result.details["numerical_gradient"] = checks.describe_findings(findings)
+        wrong = next((finding for finding in findings if not finding.passed), None)
+        if wrong is None:
+            return result
+        name = wrong.label[1:]
+        note = (f" A numerical check agrees that {wrong.label} is off: nudging {name}{list(wrong.bad_index)} up and "
+                f"down by {checks.GRAD_EPS:g} changes sum(dout * output) at a rate of {wrong.numeric:.6g}, "
+                f"but your {wrong.label} there is {wrong.learner:.6g}.")
+        if case.hidden:
+            note = f" A numerical check (central differences of the forward pass) agrees that {wrong.label} is off."
+        if result.passed:
+            return self._set(result, R.FAILED, "gradient",
+                             f"Your {wrong.label} matches the reference but not the numerical gradient.{note}")
+        result.message += note
+        return result
+
+    def _check_speed(self, result: R.CaseResult, case: Case, positional: list, keyword: dict,
+                     limit: float) -> R.CaseResult:
+        """Correct values already; now the learner's best round trip against the reference's, same inputs."""
+        seconds = min(limit * (case.repeats + 1), max(self.deadline - time.monotonic(), 0.01))
+        timing = checks.time_both(self.worker, self.reference_worker, positional, keyword, case.repeats,
+                                  seconds, case.max_ratio)
+        if isinstance(timing, Reply):
+            return self._call_failure(result, timing, limit, budget_bound=False)
+        result.details["speed"] = {"seconds": timing.learner, "reference_seconds": timing.reference,
+                                   "ratio": round(timing.ratio, 3), "max_ratio": case.max_ratio, "runs": timing.runs}
+        message = checks.speed_message(self.exercise.entry.name, timing, case.max_ratio)
+        if timing.ratio > case.max_ratio:
+            return self._set(result, R.FAILED, "speed", message)
+        result.message = message
         return result
 
     def _recognise(self, args: dict, got: list):
