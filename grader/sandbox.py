@@ -196,7 +196,7 @@ class Worker:
         output = header.get("output") if isinstance(header.get("output"), str) else ""
         if not isinstance(status, str):
             return Reply("protocol", detail="the reply has no status")
-        return Reply(status, header, arrays, time.monotonic() - started, output[: self.limits.output_chars + 200])
+        return Reply(status, header, arrays, time.monotonic() - started, _clip(output, self.limits.output_chars))
 
     def _died(self, seconds: float) -> Reply:
         code = None
@@ -298,6 +298,13 @@ def describe_exit(code: int | None, limits: Limits) -> str:
             return "it crashed with a segmentation fault (SIGSEGV)"
         return f"it was ended by {name}"
     return f"the process exited with code {code} (os._exit or a hard crash)"
+
+
+def _clip(text: str, limit: int) -> str:
+    """Cut what the worker sent to the limit, keeping a visible note (the worker's own note may be cut off)."""
+    if len(text) <= limit + 200:
+        return text
+    return text[:limit] + f"\n... [output truncated: {len(text) - limit} more characters not shown]"
 
 
 def _tail(path: Path, limit: int) -> str:
