@@ -50,13 +50,14 @@ def diverging_rgb(values: np.ndarray, limit: float) -> np.ndarray:
     return np.rint(colour).astype(np.uint8)
 
 
-def grayscale(values: np.ndarray) -> np.ndarray:
-    """(H, W) uint8 stretched from the array's minimum (black) to its maximum (white)."""
+def grayscale(values: np.ndarray, low: float | None = None, high: float | None = None) -> np.ndarray:
+    """(H, W) uint8 from low (black) to high (white), by default the array's own minimum and maximum."""
     values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
-    low, high = float(values.min()), float(values.max())
+    low = float(values.min()) if low is None else low
+    high = float(values.max()) if high is None else high
     if high <= low:
         return np.full(values.shape, 128, dtype=np.uint8)
-    return np.rint((values - low) * (255.0 / (high - low))).astype(np.uint8)
+    return np.rint(np.clip((values - low) / (high - low), 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 def png_data_uri(pixels: np.ndarray) -> str:
@@ -97,7 +98,7 @@ def heatmap_svg(values: np.ndarray, limit: float) -> str:
     width, height = cols * cell, rows * cell
     finite = values[np.isfinite(values)]
     span = f"{finite.min():.4g} to {finite.max():.4g}" if finite.size else "no finite values"
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" width="{width}" height="{height}" '
+    head = (f'<svg class="heatmap" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img" aria-label="{rows} by {cols} values, {span}">')
     colours = diverging_rgb(values, limit)
     if rows * cols > MAX_RECT_CELLS:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
 
-from .errors import EXIT_FAILED, EXIT_OK, UsageError
+from .errors import EXIT_FAILED, EXIT_OK, GraderError, UsageError
 from .exercise import Exercise, exercise_paths, find_exercise, load_exercise
 from .report_terminal import format_summary, use_color
 from .results import GradeResult, write_atomic
@@ -51,8 +53,23 @@ def grade_once(args, exercise: Exercise | None = None) -> GradeResult:
     workspace.record(result)
     print(format_summary(result, color=use_color()))
     print(f"Report: {html_path}")
+    print(next_step(result, exercise, workspace))
     return result
 
+
+def next_step(result: GradeResult, exercise: Exercise, workspace: Workspace) -> str:
+    """One line saying what to do now: the next exercise when this one is solved, else where to look."""
+    if result.all_passed:
+        following = next_exercise(workspace, after=exercise.id)
+        return f"Solved! Next: `grade start {following}`." if following else \
+            "Solved! That was the last unsolved exercise: `grade list` shows the quizzes."
+    seen = workspace.next_hint_index(exercise.id)
+    if exercise.hints and seen < len(exercise.hints):
+        return f"Stuck? `grade hint {exercise.id}` shows hint {seen + 1} of {len(exercise.hints)}."
+    return "The HTML report shows the failing public cases in detail."
+
+
+# --- grade start ---------------------------------------------------------------------------------
 
 def cmd_exercise(args) -> int:
     result = grade_once(args)
@@ -67,67 +84,174 @@ def cmd_start(args) -> int:
         return EXIT_OK
     _write_starter(exercise, path)
     print(f"Wrote the starter for {exercise.id} to {path}.")
-    print(f"Write {exercise.entry.name} there, then run `grade {exercise.id}`.")
+    print(f"Write {exercise.entry.name} there, then run `grade {exercise.id}` (or `grade watch {exercise.id}`).")
     return EXIT_OK
+
+
+# --- grade list ----------------------------------------------------------------------------------
+
+def _exercise_rows() -> list[tuple[str, str, float | None]]:
+    """(id, title, max score) for every exercise; a broken definition shows up with max score None."""
+    rows = []
+    for path in exercise_paths():
+        try:
+            exercise = load_exercise(path, check_references=False)
+            rows.append((exercise.id, exercise.title, exercise.max_score))
+        except GraderError as err:
+            rows.append((path.stem, f"(cannot be loaded — please tell your instructor: {err.message})", None))
+    return rows
+
+
+def _quiz_rows() -> list[tuple[str, str, float | None]]:
+    try:
+        from .quiz.catalog import quiz_paths
+        from .quiz.model import load_quiz
+    except ImportError:  # quizzes are optional in a course
+        return []
+    rows = []
+    for path in quiz_paths():
+        try:
+            quiz = load_quiz(path)
+            rows.append((quiz.id, quiz.title, sum(question.points for question in quiz.questions)))
+        except GraderError as err:
+            rows.append((path.stem, f"(cannot be loaded — please tell your instructor: {err.message})", None))
+    return rows
+
+
+def _solved(entry: dict, max_score: float | None) -> bool:
+    best = entry.get("best_score")
+    return max_score is not None and isinstance(best, (int, float)) and best >= max_score - 1e-9
+
+
+def next_exercise(workspace: Workspace, after: str | None = None) -> str | None:
+    """The first unsolved exercise (after `after`, wrapping around), or None when all are solved."""
+    rows = [row for row in _exercise_rows() if row[2] is not None]
+    ids = [row[0] for row in rows]
+    start = ids.index(after) + 1 if after in ids else 0
+    for item_id, _, max_score in rows[start:] + rows[:start]:
+        if item_id != after and not _solved(workspace.entry(item_id), max_score):
+            return item_id
+    return None
 
 
 def cmd_list(args) -> int:
     workspace = Workspace(args.workspace)
-    rows = []
-    for path in exercise_paths():
-        exercise = load_exercise(path, check_references=False)
-        rows.append((exercise.id, exercise.title, workspace.entry(exercise.id), exercise.max_score))
-    try:
-        from .quiz.catalog import list_quizzes
-        quizzes = list_quizzes()
-    except ImportError:
-        quizzes = []
-    for quiz_id, title, max_score in quizzes:
-        rows.append((quiz_id, title, workspace.entry(quiz_id), max_score))
-    width = max((len(row[0]) for row in rows), default=10)
-    for item_id, title, entry, max_score in rows:
-        best = entry.get("best_score")
-        score = f"{best:g}/{max_score:g}" if isinstance(best, (int, float)) else f"-/{max_score:g}"
-        print(f"{item_id:<{width}}  {score:>9}  {title}")
+    exercises, quizzes = _exercise_rows(), _quiz_rows()
+    upcoming = next_exercise(workspace)
+    color = use_color()
+    width = max((len(row[0]) for row in exercises + quizzes), default=10)
+    for heading, rows in (("Exercises", exercises), ("Quizzes", quizzes)):
+        if not rows:
+            continue
+        print(heading)
+        for item_id, title, max_score in rows:
+            entry = workspace.entry(item_id)
+            best = entry.get("best_score")
+            total = "?" if max_score is None else f"{max_score:g}"
+            score = f"{best:g}/{total}" if isinstance(best, (int, float)) else f"-/{total}"
+            mark = "✓" if _solved(entry, max_score) else "→" if item_id == upcoming else " "
+            if color and mark == "✓":
+                mark = "\033[32m✓\033[0m"
+            print(f"  {mark} {item_id:<{width}}  {score:>7}  {title}")
+    if not exercises and not quizzes:
+        print("No exercises or quizzes are installed.")
+    elif upcoming:
+        print(f"Next: `grade {upcoming}` ({'started' if workspace.entry(upcoming) else 'not started yet'}).")
+    elif exercises:
+        print("Every exercise is solved. Well done!" + (f" Try `grade quiz {quizzes[0][0]}`." if quizzes else ""))
     return EXIT_OK
 
+
+# --- grade hint ----------------------------------------------------------------------------------
 
 def cmd_hint(args) -> int:
     exercise = find_exercise(args.exercise_id)
     workspace = Workspace(args.workspace)
-    if not exercise.hints:
-        print(f"{exercise.id} has no hints. Its concept text: `grade start {exercise.id}` and read the docstring.")
+    total = len(exercise.hints)
+    if not total:
+        print(f"{exercise.id} has no hints. The docstring in your file explains the task: `grade start {exercise.id}`.")
         return EXIT_OK
     index = workspace.next_hint_index(exercise.id)
-    if index >= len(exercise.hints):
-        print(f"That was the last hint ({len(exercise.hints)} of {len(exercise.hints)}). Here it is again:")
-        index = len(exercise.hints) - 1
-    print(f"Hint {index + 1} of {len(exercise.hints)}: {exercise.hints[index]}")
-    workspace.mark_hint_seen(exercise.id, index + 1)
+    if index >= total:
+        print(f"You have seen all {total} hints; here is the last one again.")
+        index = total - 1
+    else:
+        workspace.mark_hint_seen(exercise.id, index + 1)
+    print(f"Hint {index + 1} of {total} for {exercise.id}:")
+    print(textwrap.fill(exercise.hints[index], width=88, initial_indent="  ", subsequent_indent="  ",
+                        break_on_hyphens=False, break_long_words=False))
+    if index + 1 < total:
+        print(f"Try it with `grade {exercise.id}`; `grade hint {exercise.id}` again shows hint {index + 2}.")
+    else:
+        print(f"Try it with `grade {exercise.id}`; its HTML report shows each failing public case in detail.")
     return EXIT_OK
 
 
+# --- grade watch ---------------------------------------------------------------------------------
+
+class FileWatcher:
+    """Polls a file's (mtime, size). A change counts once it holds for two polls in a row, so a save
+    in progress is graded once, when it is done; a file briefly missing (editors that write and
+    rename) is simply waited for."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.graded = self._signature()
+        self.pending = None
+        self.missing_polls = 0
+
+    def _signature(self):
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def poll(self) -> bool:
+        """True when the file has changed since it was last graded and has stopped changing."""
+        current = self._signature()
+        self.missing_polls = self.missing_polls + 1 if current is None else 0
+        if current is None or current == self.graded:
+            self.pending = None
+            return False
+        if current != self.pending:
+            self.pending = current  # seen for the first time: wait one more poll
+            return False
+        self.graded, self.pending = current, None
+        return True
+
+
+def _watch_round(args, exercise: Exercise, reason: str) -> None:
+    if sys.stdout.isatty():
+        print("\033[2J\033[H", end="")  # clear the screen, like rustlings
+    print(f"── {reason} at {datetime.now():%H:%M:%S} " + "─" * 40)
+    try:
+        grade_once(args, exercise)
+    except GraderError as err:  # e.g. the file vanished between the poll and the grading
+        print(f"grade: {err.message}")
+    print(f"\nWatching {args.submission}: save it to grade again, Ctrl-C stops.", flush=True)
+
+
 def cmd_watch(args) -> int:
-    """Re-grade whenever the file's modification time changes; Ctrl-C stops cleanly."""
+    """Grade now, then again whenever the file is saved; Ctrl-C stops cleanly with exit code 0."""
     exercise = find_exercise(args.exercise_id)
     workspace = Workspace(args.workspace)
     path = _submission(exercise, workspace, args.submission)
     args.submission = str(path)
     args.json = args.html = args.seed = None
-    print(f"Watching {path}; save it to re-grade. Ctrl-C stops.")
-    last = None
+    interval = max(0.05, args.interval)
+    warned_missing = False
     try:
+        watcher = FileWatcher(path)
+        _watch_round(args, exercise, "graded")
         while True:
-            try:
-                stamp = path.stat().st_mtime_ns
-            except OSError:
-                stamp = None
-            if stamp is not None and stamp != last:
-                last = stamp
-                grade_once(args, exercise)
-                print(f"\nWatching {path} (Ctrl-C stops).", flush=True)
-            time.sleep(max(0.1, args.interval))
+            time.sleep(interval)
+            if watcher.poll():
+                warned_missing = False
+                _watch_round(args, exercise, "re-graded")
+            elif watcher.missing_polls * interval >= 2 and not warned_missing:
+                warned_missing = True
+                print(f"{path} is missing; waiting for it to come back.", flush=True)
     except KeyboardInterrupt:
-        print("\nStopped watching.")
-        sys.stdout.flush()
+        print("\nStopped watching. `grade list` shows your progress.", flush=True)
         return EXIT_OK

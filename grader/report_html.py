@@ -77,10 +77,12 @@ def stage_note(stages) -> str:
     rows = [(name, shape) for name, shape in rows if shape is not None]
     for k in range(1, len(rows)):
         name, new = rows[k]
-        if len(rows[k - 1][1]) == 4 and len(new) < 4:
+        old = rows[k - 1][1]
+        if len(old) == 4 and len(new) < 4:
             kept = [stage for stage, shape in rows[:k] if len(shape) == 4]
+            product = f" = (N, {old[1]}·{old[2]}·{old[3]})" if new == [old[0], old[1] * old[2] * old[3]] else ""
             return (f"{', '.join(kept)}: still 4-D (N, C, H, W), so neighbouring pixels stay neighbours. "
-                    f"Only {name} turns it into {_text(new)}.")
+                    f"Only {name} turns it into {_text(new)}{product}.")
     return ""
 
 

@@ -42,7 +42,7 @@ def _demos(image: np.ndarray) -> dict[str, Demo]:
         "conv2d": Demo("conv2d(picture, sobel)", (batch, sobel), {},
                        (("filter 0: vertical edges", (0, 0), "signed"),
                         ("filter 1: horizontal edges", (0, 1), "signed"))),
-        "maxpool2d": Demo("maxpool2d(picture, kernel_size=2)", (batch,), {"kernel_size": 2},
+        "maxpool2d": Demo("maxpool2d(picture, 2)", (batch, 2), {},
                           (("2×2 max pooling", (0, 0), "gray"),)),
     }
 
@@ -66,7 +66,7 @@ def run_showcase(evaluator) -> dict:
     if evaluator.worker.wait_loaded().status != "loaded":
         return {}
     expected = np.asarray(exercise.reference_function()(*demo.positional, **demo.keyword))
-    panel = {"call": demo.call, "input": _figure("input", image, "gray", shape=demo.positional[0].shape),
+    panel = {"call": demo.call, "input": _figure("input", image, "gray", (0.0, 1.0), demo.positional[0].shape),
              "rows": [], "problem": ""}
     reply = evaluator.worker.call(list(demo.positional), dict(demo.keyword), CALL_SECONDS)
     if reply.status == "not_implemented":
@@ -83,11 +83,18 @@ def run_showcase(evaluator) -> dict:
     for label, index, style in demo.views:
         want = expected[index]
         have = _slice(yours, index) if yours is not None else None
-        limit = symmetric_limit(want, have) if have is not None else symmetric_limit(want)
+        both = (want,) if have is None else (want, have)  # one scale for both, so a wrong size of values shows
+        scale = (symmetric_limit(*both),) if style == "signed" else _range(*both)
         panel["rows"].append({"label": label,
-                              "reference": _figure("reference", want, style, limit, expected.shape),
-                              "yours": None if have is None else _figure("yours", have, style, limit, yours.shape)})
+                              "reference": _figure("reference", want, style, scale, expected.shape),
+                              "yours": None if have is None else _figure("yours", have, style, scale, yours.shape)})
     return {"showcase": panel}
+
+
+def _range(*arrays: np.ndarray) -> tuple[float, float]:
+    finite = [a[np.isfinite(a)] for a in arrays]
+    values = np.concatenate([f.ravel() for f in finite]) if finite else np.zeros(1)
+    return (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
 
 
 def _slice(output: np.ndarray, index: tuple) -> np.ndarray | None:
@@ -97,8 +104,8 @@ def _slice(output: np.ndarray, index: tuple) -> np.ndarray | None:
     return part if 0 < part.size and max(part.shape) <= 256 else None
 
 
-def _figure(label: str, values: np.ndarray, style: str, limit: float = 1.0, shape=None) -> dict:
-    pixels = diverging_rgb(values, limit) if style == "signed" else grayscale(values)
+def _figure(label: str, values: np.ndarray, style: str, scale: tuple = (), shape=None) -> dict:
+    pixels = diverging_rgb(values, *scale) if style == "signed" else grayscale(values, *scale)
     return {"label": label, "shape": _shape(values.shape if shape is None else shape),
             "slice_shape": list(values.shape), "src": png_data_uri(pixels), "style": style}
 
