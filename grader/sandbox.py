@@ -91,6 +91,8 @@ class Worker:
         """The outcome of importing the submission (cached until the worker is respawned)."""
         if self.load_reply is not None and self.load_reply.status != "loaded":
             return self.load_reply  # a file that failed to import fails again: do not pay the import twice
+        if self.proc is None and self._budget_end is not None and time.monotonic() >= self._budget_end:
+            return Reply("timeout", detail="the exercise's time budget is used up")
         if self.proc is None:
             self.start()
         if self.load_reply is None:
