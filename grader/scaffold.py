@@ -1,0 +1,88 @@
+"""`grade new`: write a commented exercise YAML and a reference stub that teach the format by example."""
+
+from __future__ import annotations
+
+import keyword
+from pathlib import Path
+
+from .course import course_root
+from .errors import EXIT_OK, UsageError
+from .exercise import ID_PATTERN
+from .results import write_atomic
+
+EXERCISE_TEMPLATE = '''# {id}: a new exercise. The full format: docs/exercise-format.md; a walk-through: docs/authoring.md.
+# Check it with `grade validate exercises/{id}.yaml`: the reference must pass every case, the starter fail them.
+schema_version: 1
+id: {id}                      # must match the file name
+title: "{function}: one line saying what the learner builds"
+concept: |
+  The idea this exercise teaches, in a few short paragraphs. Learners read it first (it is also the starter's
+  docstring in spirit): what the function does, the shapes in and out, and the one pitfall to avoid.
+entry_point:
+  name: {function}
+  # Required parameters are passed by position (learners may rename them), optional ones by keyword.
+  signature: "{function}(x)"
+  # shape_rule: "how the output shape follows from the inputs; shown when a learner's shape is wrong"
+starter: |
+  """{id}: {function}. Run `grade {id}` to check your work."""
+  import numpy as np
+
+
+  def {function}(x):
+      """Say what to compute, with the shapes of the inputs and of the result."""
+      raise NotImplementedError("write {function} here")
+# The trusted reference (PyTorch semantics, vectorised NumPy): learners never see it.
+reference: solutions.{module}.{function}
+tolerance: {{rtol: 1.0e-6, atol: 1.0e-8}}
+limits: {{case_seconds: 5, total_seconds: 60, import_seconds: 10, memory_mb: 1024}}
+seed: 0                       # generated inputs are drawn from this seed (per case, keyed by the case name)
+hints:                        # `grade hint {id}` shows them one at a time: from a nudge to the method
+  - "A first nudge: which shape should the result have?"
+misconceptions: []            # known wrong variants, recognised from their outputs, e.g.
+#  - name: axes swapped
+#    explanation: "what the learner did and how to fix it, in one or two sentences"
+#    reference: solutions.misconceptions.{function}_axes_swapped
+cases:
+  # Public cases show their inputs and a precise diff: small, each teaching one feature.
+  - name: literal values
+    description: "Shown to the learner: what this case checks."
+    args:
+      x: {{values: [[1.0, 2.0], [3.0, 4.0]]}}
+  # Hidden cases show no inputs: larger and combined versions of the public ones.
+  - name: hidden random batch
+    visibility: hidden
+    args:
+      x: {{shape: [4, 3, 8, 8]}}   # drawn from dist: normal | uniform | integers | negative | positive
+'''
+
+REFERENCE_TEMPLATE = '''"""Reference for {id}: {function} (vectorised NumPy, PyTorch semantics)."""
+
+import numpy as np
+
+
+def {function}(x):
+    """The trusted answer every case is checked against; write it, then run `grade validate`."""
+    raise NotImplementedError("write the reference {function} here")
+'''
+
+
+def cmd_new(args) -> int:
+    exercise_id, function = args.exercise_id, args.function
+    if not ID_PATTERN.match(exercise_id):
+        raise UsageError(f"'{exercise_id}' is not a valid exercise id: use lower-case letters, digits and dashes.")
+    if not function.isidentifier() or keyword.iskeyword(function):
+        raise UsageError(f"--function '{function}' is not a valid Python function name.")
+    module = exercise_id.replace("-", "_")
+    if not module[0].isalpha():
+        module = f"ex_{module}"
+    yaml_path = course_root() / "exercises" / f"{exercise_id}.yaml"
+    reference_path = course_root() / "solutions" / f"{module}.py"
+    for path in (yaml_path, reference_path):
+        if path.exists() and not args.force:
+            raise UsageError(f"{path} exists already; use --force to overwrite it.")
+    values = {"id": exercise_id, "function": function, "module": module}
+    write_atomic(yaml_path, EXERCISE_TEMPLATE.format(**values))
+    write_atomic(reference_path, REFERENCE_TEMPLATE.format(**values))
+    print(f"Wrote {yaml_path} and {reference_path}.")
+    print(f"Next: write the reference, adapt the signature and cases, then run `grade validate {yaml_path}`.")
+    return EXIT_OK
