@@ -191,7 +191,7 @@ def stage_shapes(exercise: Exercise, positional: list, keyword: dict) -> list | 
 def speed_message(name: str, timing: Timing, max_ratio: float) -> str:
     mine, theirs = timing.learner * 1000, timing.reference * 1000
     measured = (f"your {name} took {mine:.3g} ms and the reference {theirs:.3g} ms on the same inputs "
-                f"({timing.ratio:.1f}x; best of {timing.runs} runs each)")
+                f"({timing.ratio:.1f}x; best of {timing.runs} run{'s' if timing.runs > 1 else ''} each)")
     if timing.ratio <= max_ratio:
         return f"Fast enough: {measured}, within the allowed {max_ratio:g}x."
     return (f"Correct, but too slow for these points: {measured}; the limit is {max_ratio:g}x. Replace Python "

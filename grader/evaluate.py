@@ -129,16 +129,15 @@ class Evaluator:
         wrong = next((finding for finding in findings if not finding.passed), None)
         if wrong is None:
             return result
-        name = wrong.label[1:]
-        note = (f" A numerical check agrees that {wrong.label} is off: nudging {name}{list(wrong.bad_index)} up and "
-                f"down by {checks.GRAD_EPS:g} changes sum(dout * output) at a rate of {wrong.numeric:.6g}, "
-                f"but your {wrong.label} there is {wrong.learner:.6g}.")
-        if case.hidden:
-            note = f" A numerical check (central differences of the forward pass) agrees that {wrong.label} is off."
+        note = f" A numerical check agrees that {wrong.label} is off"
+        if not case.hidden:
+            note += (f": nudging {wrong.label[1:]}{list(wrong.bad_index)} by ±{checks.GRAD_EPS:g} changes "
+                     f"sum(dout * output) at a rate of {wrong.numeric:.6g}; your {wrong.label} there is {wrong.learner:.6g}")
         if result.passed:
             return self._set(result, R.FAILED, "gradient",
-                             f"Your {wrong.label} matches the reference but not the numerical gradient.{note}")
-        result.message += note
+                             f"Your {wrong.label} matches the reference but not the numerical gradient.{note}.")
+        if "misconception" not in result.details:  # a named mistake already says what to fix
+            result.message += note + "."
         return result
 
     def _check_speed(self, result: R.CaseResult, case: Case, positional: list, keyword: dict,
