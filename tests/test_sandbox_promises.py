@@ -1,0 +1,136 @@
+"""The promises of docs/security.md that need more than a hostile submission: environment, wire limits, modes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from grader import results as R
+from grader import sandbox
+from grader.exercise import find_exercise
+from grader.runner import grade
+
+REPO = Path(__file__).resolve().parent.parent
+SHOW_ENVIRONMENT = """
+import json, os, sys
+print(json.dumps({"env": dict(os.environ), "argv": sys.argv, "path": sys.path, "cwd": os.getcwd()}))
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    raise NotImplementedError
+"""
+# Writes a reply header claiming 2**40 bytes straight onto the reply pipe (found among the open fds).
+FORGE_HUGE_REPLY = """
+import os, stat, struct
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.write(fd, struct.pack(">Q", 1 << 40) + b"{")
+        except OSError:
+            pass
+    raise RuntimeError("unreachable if the parent stopped reading")
+"""
+PROBE_STRICT = """
+import json, os, socket
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=1).close()
+    network = "open"
+except OSError as err:
+    network = type(err).__name__
+print(json.dumps({"network": network, "repo": os.path.exists(%r), "solutions": os.path.exists(%r)}))
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    raise NotImplementedError
+""" % (str(REPO / "grader"), str(REPO / "solutions" / "conv.py"))
+
+
+@pytest.fixture(scope="module")
+def exercise():
+    full = find_exercise("exercise-2")
+    limits = dataclasses.replace(full.limits, case_seconds=2, total_seconds=6, import_seconds=4)
+    return dataclasses.replace(full, cases=full.cases[:1], limits=limits, misconceptions=())
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "submission.py"
+    path.write_text(text)
+    return path
+
+
+def _printed_json(tmp_path: Path, exercise, text: str, mode: str = "standard") -> dict:
+    with sandbox.Worker(_write(tmp_path, text), "conv2d", "array", exercise.limits, mode) as worker:
+        reply = worker.wait_loaded()
+    assert reply.status == "loaded", reply
+    return json.loads(reply.output.strip().splitlines()[-1])
+
+
+def test_worker_sees_no_grader_paths_no_secrets_and_a_fresh_folder(tmp_path, exercise, monkeypatch):
+    monkeypatch.setenv("GRADER_SECRET_TOKEN", "s3cr3t-value")
+    seen = _printed_json(tmp_path, exercise, SHOW_ENVIRONMENT)
+    everything = json.dumps(seen)
+    assert "s3cr3t-value" not in everything and str(REPO) not in everything
+    assert set(seen["env"]) <= {"PATH", "HOME", "TMPDIR", "LANG", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                "MKL_NUM_THREADS", "PYTHONDONTWRITEBYTECODE", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}
+    assert seen["cwd"] != str(tmp_path) and Path(seen["cwd"]).name.startswith("grade-worker-")
+    assert seen["argv"] == ["-c"]
+    assert not Path(seen["cwd"]).exists()  # removed once grading ended
+
+
+def test_a_reply_over_the_size_limit_is_refused_before_loading(tmp_path, exercise):
+    result = grade(exercise, _write(tmp_path, FORGE_HUGE_REPLY))
+    case = result.cases[0]
+    assert (case.outcome, case.kind, result.score) == (R.ERROR, "protocol", 0)
+    assert "over the limit" in case.message
+
+
+def test_grading_ignores_conftest_ini_and_plugins_beside_the_submission(tmp_path, exercise, monkeypatch):
+    folder = tmp_path / "learner"
+    folder.mkdir()
+    flag = tmp_path / "loaded"
+    (folder / "conftest.py").write_text(
+        f"open({str(flag / 'conftest')!r}, 'w')\n"
+        "import pytest\n"
+        "@pytest.hookimpl(hookwrapper=True)\n"
+        "def pytest_runtest_makereport(item, call):\n"
+        "    outcome = yield\n"
+        "    outcome.get_result().outcome = 'passed'\n")
+    (folder / "evil_plugin.py").write_text(f"open({str(flag / 'plugin')!r}, 'w')\n")
+    (folder / "pytest.ini").write_text("[pytest]\naddopts = -p evil_plugin\n")
+    flag.mkdir()
+    submission = folder / "exercise_2.py"
+    submission.write_text("import numpy as np\ndef conv2d(x, weight, bias=None, stride=1, padding=0):\n"
+                          "    return np.zeros((1, 1, 3, 3))\n")
+    monkeypatch.chdir(folder)  # graded from inside the learner's folder
+    monkeypatch.syspath_prepend(str(folder))
+    result = grade(exercise, submission)
+    assert result.score == 0 and result.cases[0].kind == "values"
+    assert list(flag.iterdir()) == []
+
+
+def test_strict_unavailable_is_a_usage_error_with_exit_2(tmp_path, exercise, monkeypatch, run_cli, workspace):
+    monkeypatch.setitem(sandbox._strict_cache, "prefix", [])
+    code, _, err = run_cli("exercise-2", "--submission", _write(tmp_path, SHOW_ENVIRONMENT), "--sandbox", "strict")
+    assert code == 2 and "--sandbox strict needs bubblewrap" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("tool", ["bwrap", "unshare"])
+def test_strict_mode_cuts_the_network_and_hides_the_grader(tool, tmp_path, exercise, monkeypatch):
+    prefix = sandbox._probe_strict()
+    candidates = {Path(p[0]).name: p for p in [prefix] if p}
+    if tool == "unshare" and prefix and Path(prefix[0]).name != "unshare":
+        only = {"bwrap": None}
+        monkeypatch.setattr(sandbox.shutil, "which", lambda name: None if name in only else f"/usr/bin/{name}")
+        candidates["unshare"] = sandbox._probe_strict()
+    if not candidates.get(tool):
+        pytest.skip(f"{tool} is not usable on this machine")
+    monkeypatch.setitem(sandbox._strict_cache, "prefix", candidates[tool])
+    seen = _printed_json(tmp_path, exercise, PROBE_STRICT, "strict")
+    assert seen == {"network": seen["network"], "repo": False, "solutions": False}
+    assert seen["network"] != "open"
+    result = grade(exercise, _write(tmp_path, PROBE_STRICT), sandbox="strict")
+    assert result.sandbox == "strict" and any(tool in note for note in result.notes)
+
+
+def test_standard_mode_is_reported(tmp_path, exercise):
+    assert grade(exercise, _write(tmp_path, SHOW_ENVIRONMENT)).to_dict()["sandbox"] == "standard"
