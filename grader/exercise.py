@@ -184,7 +184,7 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
     entry = _entry_point(root["entry_point"])
     tolerance = _tolerance(root.get("tolerance", {})) if root.has("tolerance") else Tolerance()
     limits = _limits(root["limits"]) if root.has("limits") else Limits()
-    cases = tuple(_case(view, index, entry) for index, view in enumerate(root["cases"].list(min_items=1)))
+    cases = tuple(_case(view, index, entry, tolerance) for index, view in enumerate(root["cases"].list(min_items=1)))
     names = {}
     for view, case in zip(root["cases"].list(), cases):
         if case.name in names:
@@ -239,9 +239,9 @@ def _entry_point(view: View) -> EntryPoint:
     return EntryPoint(name, signature.strip(), params, returns, outputs, shape_rule)
 
 
-def _tolerance(view: View) -> Tolerance:
+def _tolerance(view: View, default: Tolerance = Tolerance()) -> Tolerance:
+    """A case's tolerance keeps the exercise's value for the key it leaves out."""
     view.mapping((), ("rtol", "atol"))
-    default = Tolerance()
     rtol = view["rtol"].number(minimum=0) if view.has("rtol") else default.rtol
     atol = view["atol"].number(minimum=0) if view.has("atol") else default.atol
     return Tolerance(rtol, atol)
@@ -259,7 +259,7 @@ def _limits(view: View) -> Limits:
     )
 
 
-def _case(view: View, index: int, entry: EntryPoint) -> Case:
+def _case(view: View, index: int, entry: EntryPoint, tolerance: Tolerance) -> Case:
     view.mapping(CASE_KEYS_REQUIRED, CASE_KEYS_OPTIONAL)
     name = view["name"].text()
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_. ()x,=-]{0,79}$", name):
@@ -285,7 +285,7 @@ def _case(view: View, index: int, entry: EntryPoint) -> Case:
         name=name, index=index, args=tuple(args),
         visibility=view["visibility"].choice(VISIBILITIES) if view.has("visibility") else "public",
         points=view["points"].number(minimum=0) if view.has("points") else 1.0,
-        tolerance=_tolerance(view["tolerance"]) if view.has("tolerance") else None,
+        tolerance=_tolerance(view["tolerance"], tolerance) if view.has("tolerance") else None,
         time_limit=view["time_limit"].number(positive=True) if view.has("time_limit") else None,
         description=view["description"].text() if view.has("description") else "",
         check=check, max_ratio=max_ratio,

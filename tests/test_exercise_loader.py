@@ -23,7 +23,7 @@ VALID = textwrap.dedent("""\
       def conv2d(x, weight, bias=None, stride=1, padding=0):
           raise NotImplementedError
     reference: solutions.conv2d
-    tolerance: {rtol: 1.0e-6, atol: 1.0e-8}
+    tolerance: {rtol: 1.0e-6, atol: 1.0e-7}
     limits:
       case_seconds: 2
       memory_mb: 512
@@ -84,7 +84,8 @@ def test_valid_file_loads_into_frozen_data(tmp_path):
     assert [p.name for p in exercise.entry.params if p.required] == ["x", "weight"]
     literal, generated = exercise.cases
     assert literal.args[1] == ("weight", ArraySpec(dtype="int64", values=[[[[1]]]]))
-    assert generated.hidden and generated.tolerance.rtol == 1e-4 and generated.tolerance.atol == 1e-8
+    assert exercise.tolerance.atol == 1e-7 and literal.tolerance is None  # None: the exercise-wide one applies
+    assert generated.hidden and generated.tolerance.rtol == 1e-4 and generated.tolerance.atol == 1e-7  # inherited
     assert dict(generated.args)["x"] == ArraySpec("float64", (1, 1, 4, 4), dist="uniform", low=0.0, high=1.0)
     assert dict(generated.args)["stride"] == (2, 1)
     assert exercise.limits.case_seconds == 2 and exercise.limits.total_seconds == 60  # the rest default
