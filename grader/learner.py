@@ -46,7 +46,8 @@ def grade_once(args, exercise: Exercise | None = None) -> GradeResult:
     exercise = exercise or find_exercise(args.exercise_id)
     workspace = Workspace(args.workspace)
     submission = _submission(exercise, workspace, getattr(args, "submission", None))
-    result = grade(exercise, submission, seed=getattr(args, "seed", None), shown_as=str(submission))
+    result = grade(exercise, submission, seed=getattr(args, "seed", None), shown_as=str(submission),
+                   sandbox=getattr(args, "sandbox", None) or "standard")
     json_path = Path(args.json) if getattr(args, "json", None) else workspace.report_path(exercise.id, "json")
     html_path = Path(args.html) if getattr(args, "html", None) else workspace.report_path(exercise.id, "html")
     write_outputs(result, json_path, html_path)
