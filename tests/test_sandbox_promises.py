@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -134,3 +140,52 @@ def test_strict_mode_cuts_the_network_and_hides_the_grader(tool, tmp_path, exerc
 
 def test_standard_mode_is_reported(tmp_path, exercise):
     assert grade(exercise, _write(tmp_path, SHOW_ENVIRONMENT)).to_dict()["sandbox"] == "standard"
+
+
+TINY = """schema_version: 1
+id: tiny-flatten
+title: "flatten: one row per sample"
+concept: "Merge every axis after the first into one."
+entry_point: {name: flatten, signature: "flatten(x, start_dim=1)"}
+starter: |
+  def flatten(x, start_dim=1):
+      raise NotImplementedError
+reference: solutions.flatten
+limits: {case_seconds: 1, total_seconds: 3, import_seconds: 3, memory_mb: 512}
+cases:
+  - name: small batch
+    args: {x: {shape: [2, 3, 2]}}
+"""
+SLOW = "import time\n\ndef flatten(x, start_dim=1):\n    time.sleep(0.15)\n    return x.reshape(len(x), -1)\n"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_batch_interrupted_then_resumed_loses_and_duplicates_nothing(signum, tmp_path, monkeypatch):
+    course = tmp_path / "course" / "exercises"
+    course.mkdir(parents=True)
+    (course / "tiny-flatten.yaml").write_text(TINY)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for index in range(5):
+        (subs / f"learner{index}.py").write_text(SLOW)
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(REPO), CNN_GRADER_COURSE=str(course.parent))
+    command = [sys.executable, "-m", "grader", "batch", str(subs), "--exercise", "tiny-flatten", "--out", str(out),
+               "--jobs", "1"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list(out.glob("learners/*/.done")):
+        time.sleep(0.02)
+    os.killpg(proc.pid, signum) if signum == signal.SIGKILL else proc.send_signal(signum)
+    proc.wait(timeout=30)
+    finished = {path.parent.name for path in out.glob("learners/*/.done")}
+    assert 1 <= len(finished) <= 5
+    for name in finished:  # whatever is marked done is complete and readable
+        assert json.loads((out / "learners" / name / "result.json").read_text())["score"] == 1
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(finished)} already graded, {5 - len(finished)} to grade" in rerun.stdout
+    with open(out / "gradebook.csv", newline="") as handle:
+        rows = [row["learner"] for row in csv.DictReader(handle)]
+    assert sorted(rows) == [f"learner{index}" for index in range(5)]
