@@ -31,6 +31,7 @@ class GradientPlan:
     forward: Callable
     upstream: str  # the argument holding the upstream gradient (dout)
     inputs: tuple[str, ...]  # forward input of each output, e.g. ("x", "weight", "bias") for (dx, dweight, dbias)
+    labels: tuple[str, ...]  # the outputs' names, e.g. ("dx", "dweight", "dbias")
 
 
 def gradient_plan(exercise: Exercise) -> GradientPlan:
@@ -45,13 +46,13 @@ def gradient_plan(exercise: Exercise) -> GradientPlan:
         raise fail(f"the forward function '{exercise.reference[: -len('_backward')]}' to exist") from None
     if "dout" not in {param.name for param in exercise.entry.params}:
         raise fail("a parameter named 'dout' (the upstream gradient)")
-    names = exercise.entry.output_names if exercise.entry.returns == "tuple" else ("dx",)
+    names = exercise.entry.output_names or ("dx",)
     forward_params = set(inspect.signature(forward).parameters)
     inputs = tuple(name[1:] for name in names)
     unknown = [f"d{name}" for name in inputs if name not in forward_params]
     if unknown:
         raise fail(f"outputs named d<forward input>; {', '.join(unknown)} matches no input of the forward function")
-    return GradientPlan(forward, "dout", inputs)
+    return GradientPlan(forward, "dout", inputs, tuple(names))
 
 
 @dataclass
@@ -68,7 +69,7 @@ class GradientFinding:
         return self.bad_index is None
 
 
-def numerical_findings(plan: GradientPlan, args: dict, labels: list, expected: list, got: list,
+def numerical_findings(plan: GradientPlan, args: dict, expected: list, got: list,
                        rng: np.random.Generator) -> list[GradientFinding]:
     """Compare each learner gradient with central differences of the reference forward pass."""
     forward_args = inspect.signature(plan.forward).parameters
@@ -77,7 +78,7 @@ def numerical_findings(plan: GradientPlan, args: dict, labels: list, expected: l
         inputs.setdefault(name, np.zeros(np.shape(want)))  # e.g. the bias: the gradient does not depend on it
     dout = np.asarray(args[plan.upstream], dtype=np.float64)
     findings = []
-    for label, name, want, have in zip(labels, plan.inputs, expected, got):
+    for label, name, want, have in zip(plan.labels, plan.inputs, expected, got):
         if np.shape(have) != np.shape(want):
             continue  # the values check already explains a wrong shape
         base = np.array(inputs[name], dtype=np.float64)

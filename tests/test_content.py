@@ -93,6 +93,9 @@ def test_reference_passes_every_case(exercise, course_dir):
     failed = {case.name: case.message for case in result.cases if not case.passed}
     assert not failed
     assert result.score == exercise.max_score
+    for spec, case in zip(exercise.cases, result.cases):  # the reference also agrees with finite differences
+        if spec.check == "gradient":
+            assert all(part["agrees"] for part in case.details["numerical_gradient"].values()), case.name
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
