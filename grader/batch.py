@@ -144,7 +144,8 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
-        from .exercise import load_exercise
+        from .exercise import load_exercise, remember_references
+        remember_references()
         exercise = load_exercise(exercise_path)
         while not _STOP["now"]:
             learner = tasks.get()

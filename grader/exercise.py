@@ -131,19 +131,36 @@ class Exercise:
         if self.edition == "learner":
             from .precomputed import lookup
             return lookup(self, "ref")
-        return resolve_reference(self.reference)
+        return _remembered(self.reference)
 
     def misconception_function(self, item: Misconception) -> Callable:
         if self.edition == "learner":
             from .precomputed import lookup
             return lookup(self, f"mis{self.misconceptions.index(item)}")
-        return resolve_reference(item.reference)
+        return _remembered(item.reference)
 
 
 def resolve_reference(dotted: str) -> Callable:
     module_name, _, attr = dotted.rpartition(".")
     module = importlib.import_module(module_name)
     return getattr(module, attr)
+
+
+_MEMO: dict[str, dict] | None = None  # set by `grade batch`: every learner gets the same inputs
+
+
+def remember_references() -> None:
+    """From now on, reference outputs are computed once per distinct input and reused (read-only)."""
+    global _MEMO
+    _MEMO = {} if _MEMO is None else _MEMO
+
+
+def _remembered(dotted: str) -> Callable:
+    function = resolve_reference(dotted)
+    if _MEMO is None:
+        return function
+    from .precomputed import memoize
+    return memoize(function, _MEMO.setdefault(dotted, {}))
 
 
 # --- finding exercises ---------------------------------------------------------------------------
