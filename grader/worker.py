@@ -360,13 +360,13 @@ def tree_members(root):
     children = {}
     for pid, (ppid, _, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    found, stack = set(), [root]
+    found = {pid for pid, (_, sid, _) in table.items() if sid == root}
+    stack = [root, *found]  # also what session members started: the supervisor may be gone already
     while stack:
         for pid in children.get(stack.pop(), ()):
             if pid not in found:
                 found.add(pid)
                 stack.append(pid)
-    found.update(pid for pid, (_, sid, _) in table.items() if sid == root)
     found.discard(root)
     found.discard(os.getpid())
     return sorted(pid for pid in found if table.get(pid, (0, 0, "Z"))[2] not in "ZX")
