@@ -177,3 +177,17 @@ def test_sigint_stops_cleanly_and_a_rerun_resumes(course, tmp_path, repo):
     assert rerun.returncode == 0, rerun.stderr
     assert f"{finished} already graded, {6 - finished} to grade" in rerun.stdout
     assert len(gradebook(out)) == 6 and gradebook(out)["slow0"]["status"] == "complete"
+
+
+def test_gradescope_entry_always_writes_results(course, tmp_path):
+    from grader.gradescope import main
+    submission, results = tmp_path / "submission", tmp_path / "results" / "results.json"
+    submission.mkdir()
+    assert main(["--exercise", "tiny-flatten", "--submission", str(submission), "--results", str(results)]) == 0
+    empty = json.loads(results.read_text())
+    assert empty["score"] == 0 and "upload tiny_flatten.py" in empty["output"]
+    (submission / "my_work.py").write_text(CORRECT)
+    assert main(["--exercise", "tiny-flatten", "--submission", str(submission), "--results", str(results)]) == 0
+    graded = json.loads(results.read_text())
+    assert graded["score"] == sum(POINTS.values())
+    assert [test["visibility"] for test in graded["tests"]] == ["visible", "visible", "hidden"]
