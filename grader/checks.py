@@ -18,7 +18,7 @@ from .sandbox import Reply, Worker
 
 GRAD_EPS = 1e-6
 GRAD_RTOL, GRAD_ATOL = 1e-4, 1e-6
-GRAD_SAMPLE = 300  # elements checked per gradient; larger inputs are checked on a seeded sample
+GRAD_SAMPLE = 100  # elements checked per gradient; larger inputs are checked on a seeded sample
 EARLY_STOP = 3.0  # stop timing once the learner is this many times past the allowed ratio
 
 

@@ -67,6 +67,10 @@ class Evaluator:
                 result.details["description"] = case.description
             result.details["inputs"] = {name: describe_value(value) for name, value in args.items()}
         positional, keyword = call_parts(self.exercise, args)
+        if not case.hidden:  # the reference's shape at every stage, for exercises that have stages
+            stages = checks.stage_shapes(self.exercise, positional, keyword)
+            if stages:
+                result.details["stages"] = stages
         limit = min(case.time_limit or self.exercise.limits.case_seconds, remaining)
         reply = self.worker.call(positional, keyword, limit)
         result.duration = reply.seconds
@@ -75,10 +79,6 @@ class Evaluator:
             return self._call_failure(result, reply, limit, budget_bound=limit < (case.time_limit or
                                                                                     self.exercise.limits.case_seconds))
         expected = self.reference(*positional, **keyword)
-        if not case.hidden:
-            stages = checks.stage_shapes(self.exercise, positional, keyword)
-            if stages:
-                result.details["stages"] = stages
         result = self._check_values(result, case, expected, reply.arrays, args)
         if case.check == "gradient":
             return self._check_gradient(result, case, args, expected, reply.arrays)

@@ -167,11 +167,13 @@ def test_gradient_cases_need_a_backward_reference(tmp_path):
 
 # --- stage shapes -----------------------------------------------------------------------------------
 
-def test_forward_cases_report_every_stage_shape(tmp_path):
+@pytest.mark.parametrize("solved", [True, False], ids=["reference", "starter"])
+def test_forward_cases_report_every_stage_shape(tmp_path, solved):
     exercise = find_exercise("exercise-5")
     submission = tmp_path / "cnn.py"
-    submission.write_text(reference_source("conv", "pool", "shape", "network"))
+    submission.write_text(reference_source("conv", "pool", "shape", "network") if solved else exercise.starter)
     result = grade(exercise, submission)
+    assert {case.passed for case in result.cases} == {solved}
     for spec, case in zip(exercise.cases, result.cases):
         if spec.hidden:
             assert "stages" not in case.details
