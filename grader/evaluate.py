@@ -125,11 +125,9 @@ class Evaluator:
                                              case_rng(self.exercise, case, self.seed))
         result.details["numerical_gradient"] = checks.describe_findings(findings)
         wrong = next((finding for finding in findings if not finding.passed), None)
-        if wrong is None:
-            return result
-        if result.passed:
-            # Equal to the reference yet not to the finite differences: the inputs sit on a kink (e.g. a near-tie
-            # in a max) or the reference is wrong. Neither is the learner's fault; the details keep the evidence.
+        if wrong is None or result.passed:
+            # Equal to the reference yet not to the finite differences means a kink (e.g. a near-tie in a max)
+            # or a wrong reference; neither is the learner's fault, and the details keep the evidence.
             return result
         note = f" A numerical check agrees that {wrong.label} is off"
         if not case.hidden:
