@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader import results as R
-from grader import sandbox
+from grader import isolation, sandbox
 from grader.exercise import find_exercise
 from grader.runner import grade
 
@@ -115,22 +115,22 @@ def test_grading_ignores_conftest_ini_and_plugins_beside_the_submission(tmp_path
 
 
 def test_strict_unavailable_is_a_usage_error_with_exit_2(tmp_path, exercise, monkeypatch, run_cli, workspace):
-    monkeypatch.setitem(sandbox._strict_cache, "prefix", [])
+    monkeypatch.setitem(isolation._strict_cache, "prefix", [])
     code, _, err = run_cli("exercise-2", "--submission", _write(tmp_path, SHOW_ENVIRONMENT), "--sandbox", "strict")
     assert code == 2 and "--sandbox strict needs bubblewrap" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("tool", ["bwrap", "unshare"])
 def test_strict_mode_cuts_the_network_and_hides_the_grader(tool, tmp_path, exercise, monkeypatch):
-    prefix = sandbox._probe_strict()
+    prefix = isolation._probe_strict()
     candidates = {Path(p[0]).name: p for p in [prefix] if p}
     if tool == "unshare" and prefix and Path(prefix[0]).name != "unshare":
         only = {"bwrap": None}
-        monkeypatch.setattr(sandbox.shutil, "which", lambda name: None if name in only else f"/usr/bin/{name}")
-        candidates["unshare"] = sandbox._probe_strict()
+        monkeypatch.setattr(isolation.shutil, "which", lambda name: None if name in only else f"/usr/bin/{name}")
+        candidates["unshare"] = isolation._probe_strict()
     if not candidates.get(tool):
         pytest.skip(f"{tool} is not usable on this machine")
-    monkeypatch.setitem(sandbox._strict_cache, "prefix", candidates[tool])
+    monkeypatch.setitem(isolation._strict_cache, "prefix", candidates[tool])
     seen = _printed_json(tmp_path, exercise, PROBE_STRICT, "strict")
     assert seen == {"network": seen["network"], "repo": False, "solutions": False}
     assert seen["network"] != "open"
