@@ -352,6 +352,9 @@ def _array(view: View) -> ArraySpec:
     high = view["high"].number() if view.has("high") else None
     if low is not None and high is not None and low >= high:
         raise view["high"].error(f"'{view.where}': high ({high:g}) must be greater than low ({low:g})")
+    if dtype.startswith("uint") and (dist in ("normal", "negative") or (low is not None and low < 0)):
+        raise view.error(f"'{view.where}': {dtype} holds no negative numbers (they would wrap around); use "
+                         "dist: integers, uniform or positive with low >= 0")
     return ArraySpec(dtype=dtype, shape=shape, dist=dist, low=low, high=high)
 
 

@@ -47,7 +47,7 @@ def _array(spec: ArraySpec, rng: np.random.Generator) -> np.ndarray:
         return np.array(spec.values, dtype=spec.dtype)
     shape = spec.shape
     if spec.dist == "integers":
-        low = -9 if spec.low is None else int(spec.low)
+        low = (0 if spec.dtype.startswith("uint") else -9) if spec.low is None else int(spec.low)
         high = 10 if spec.high is None else int(spec.high)
         return rng.integers(low, high, size=shape).astype(spec.dtype)
     if spec.dist == "uniform":

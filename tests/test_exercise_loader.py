@@ -288,3 +288,19 @@ def test_points_total_must_match_the_cases(tmp_path):
     text = edit("seed: 7", "seed: 7\npoints: 5")
     error = fails(tmp_path, text)
     assert "points says 5 but the cases add up to 3" in error.message and error.line == line_of(text, "points: 5")
+
+
+def test_unsigned_arrays_refuse_negative_distributions(tmp_path):
+    text = edit("dist: uniform, low: 0, high: 1}", "dtype: uint8, dist: uniform, low: -1, high: 1}")
+    error = fails(tmp_path, text)
+    assert "uint8 holds no negative numbers" in error.message and error.line == line_of(text, "uint8")
+
+
+def test_unsigned_integers_are_drawn_without_wrap_around(tmp_path):
+    import numpy as np
+
+    from grader.inputs import build_value
+    text = edit("dist: uniform, low: 0, high: 1}", "dtype: uint8}")
+    spec = dict(load_exercise(write(tmp_path, text)).cases[1].args)["x"]
+    values = build_value(spec, np.random.default_rng(0))
+    assert values.dtype == np.uint8 and values.max() < 10  # -9..9 cast to uint8 would give 247..255
