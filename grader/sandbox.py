@@ -52,7 +52,7 @@ class Worker:
         self.proc: subprocess.Popen | None = None
         self.workdir: str | None = None
         self.load_reply: Reply | None = None
-        self._load_deadline = 0.0
+        self._load_started = self._load_deadline = 0.0
         self._budget_end: float | None = None  # the whole-exercise wall clock, from the first start
 
     # --- life cycle ------------------------------------------------------------------------------
@@ -82,10 +82,10 @@ class Worker:
         os.set_blocking(self.proc.stdin.fileno(), False)
         self._load_started = time.monotonic()
         self._load_deadline = min(self._load_started + self.limits.import_seconds, self._budget_end)
-        self._send({"file": self.submission.name, "function": self.function, "returns": self.returns,
-                    "output_chars": self.limits.output_chars, "max_output_bytes": MAX_REPLY_BYTES}, [],
-                   self._load_deadline)
-        self.load_reply = None
+        # None once sent; a timeout or crash before the worker even read its first request is the load outcome
+        self.load_reply = self._send({"file": self.submission.name, "function": self.function,
+                                      "returns": self.returns, "output_chars": self.limits.output_chars,
+                                      "max_output_bytes": MAX_REPLY_BYTES}, [], self._load_deadline)
 
     def wait_loaded(self) -> Reply:
         """The outcome of importing the submission (cached until the worker is respawned)."""
