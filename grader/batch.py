@@ -16,6 +16,7 @@ from . import gradebook as G
 from .errors import EXIT_INTERNAL, EXIT_OK, UsageError
 from .exercise import Exercise, find_exercise
 from .results import GradeResult, write_atomic
+from .shards import cmd_merge, in_shard, parse_shard  # noqa: F401 - `grade merge` is dispatched through here
 
 LEARNERS = "learners"
 MANIFEST = "batch.json"
@@ -46,27 +47,17 @@ def discover(submissions: Path, exercise: Exercise, seed: int | None) -> list[Le
         if learner_id in learners:
             raise UsageError(f"learner '{learner_id}' appears twice in {submissions} (a file and a folder?); "
                              "keep one.")
-        content = file.read_bytes() if file is not None else b"<none>"
-        learners[learner_id] = Learner(learner_id, file, hashlib.sha256(base + content).hexdigest(), entry.is_file())
+        learners[learner_id] = Learner(learner_id, file, _fingerprint(base, file), entry.is_file())
     return list(learners.values())
 
 
-def parse_shard(text: str | None) -> tuple[int, int]:
-    if not text:
-        return 1, 1
-    try:
-        k, n = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise UsageError(f"--shard '{text}' must look like K/N, e.g. 2/4 (the second of four shards).") from None
-    if not 1 <= k <= n:
-        raise UsageError(f"--shard {text}: K must be between 1 and N.")
-    return k, n
-
-
-def in_shard(learner_id: str, k: int, n: int) -> bool:
-    """A stable split by learner id: the same learner always lands in the same shard."""
-    digest = hashlib.sha256(learner_id.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % n == k - 1
+def _fingerprint(base: bytes, file: Path | None) -> str:
+    digest = hashlib.sha256(base)
+    if file is not None:
+        with open(file, "rb") as handle:  # in chunks: a huge file is refused later, not loaded here
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
 
 
 def is_done(out: Path, learner: Learner) -> bool:
@@ -242,7 +233,7 @@ def cmd_batch(args) -> int:
     learners = [item for item in discover(Path(args.submissions), exercise, args.seed) if in_shard(item.id, k, n)]
     _check_manifest(out, exercise, args.seed)
     todo = [item for item in learners if args.force or not is_done(out, item)]
-    stale = {item.id for item in learners}
+    wanted = {item.id for item in learners}
     print(f"{exercise.id}: {len(learners)} learner(s)" + (f" in shard {k}/{n}" if n > 1 else "") +
           f", {len(learners) - len(todo)} already graded, {len(todo)} to grade with {min(jobs, max(1, len(todo)))} "
           "process(es).", flush=True)
@@ -261,12 +252,12 @@ def cmd_batch(args) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.close()
-    rows = [row for row in G.read_rows(out / LEARNERS) if row.learner in stale]
+    rows = [row for row in G.read_rows(out / LEARNERS) if row.learner in wanted]
     G.write_gradebook(out, rows, exercise.id)
-    return _report(rows, out)
+    return report(rows, out)
 
 
-def _report(rows: list[G.Row], out: Path) -> int:
+def report(rows: list[G.Row], out: Path) -> int:
     counts = {status: sum(row.status == status for row in rows) for status in G.STATUSES}
     print(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()) +
           f". Gradebook: {out / 'gradebook.csv'}")
@@ -275,34 +266,6 @@ def _report(rows: list[G.Row], out: Path) -> int:
         print(f"grade: the grader failed for {failed}; run the same command again to retry them.", file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_OK
-
-
-def cmd_merge(args) -> int:
-    out = Path(args.out)
-    exercises = set()
-    seen: dict[str, Path] = {}
-    for folder in map(Path, args.dirs):
-        manifest = folder / MANIFEST
-        if not manifest.is_file():
-            raise UsageError(f"{folder} is not an output folder of `grade batch` (it has no {MANIFEST}).")
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        exercises.add((data.get("exercise"), data.get("seed")))
-        for learner_dir in sorted((folder / LEARNERS).glob("*")):
-            if learner_dir.name in seen and seen[learner_dir.name] != folder:
-                raise UsageError(f"learner '{learner_dir.name}' is in both {seen[learner_dir.name]} and {folder}; "
-                                 "were the shards run with the same --shard?")
-            seen[learner_dir.name] = folder
-            target = out / LEARNERS / learner_dir.name
-            if target.resolve() != learner_dir.resolve():
-                shutil.rmtree(target, ignore_errors=True)
-                shutil.copytree(learner_dir, target)
-    if len(exercises) != 1:
-        raise UsageError(f"these folders grade different exercises or seeds ({sorted(map(str, exercises))}).")
-    exercise_id, seed = exercises.pop()
-    write_atomic(out / MANIFEST, json.dumps({"exercise": exercise_id, "seed": seed}, indent=2) + "\n")
-    rows = [row for row in G.read_rows(out / LEARNERS) if row.learner in seen]
-    G.write_gradebook(out, rows, exercise_id)
-    return _report(rows, out)
 
 
 class Progress:
