@@ -63,17 +63,14 @@ def test_a_good_quiz_loads_into_typed_questions():
     ("      h: {range: [8, 16]}", "      h: {range: [16, 8]}", 12, ["is empty"]),
     ("Height of a {h}x{h}", "Height of a {height}x{h}", 14, ["{height}", "not a parameter"]),
     ("    answer: 2\n", "", 3, ["needs exactly one of answer"]),
-    ("title: Demo quiz\n", "", None, ["missing the required key 'title'"]),
+    ("title: Demo quiz\n", "", 1, ["missing the required key 'title'"]),  # the whole file: line 1
 ])
 def test_loader_errors_name_file_line_and_key(old, new, line, words):
     with pytest.raises(DefinitionError) as caught:
         quiz_with(old, new)
     message = str(caught.value)
     assert message.startswith("demo.yaml:"), message
-    if line is None:  # a key missing at the top level belongs to the whole file
-        assert caught.value.line is None, message
-    else:
-        assert caught.value.line is not None and abs(caught.value.line - line) <= 1, message
+    assert caught.value.line is not None and abs(caught.value.line - line) <= 1, message
     for word in words:
         assert word in message, message
 
