@@ -54,7 +54,7 @@ class Tolerance:
 @dataclass(frozen=True)
 class Limits:
     case_seconds: float = 5.0
-    total_seconds: float = 60.0
+    total_seconds: float = 45.0  # leaves room for start-up and reports inside a one-minute promise
     import_seconds: float = 10.0
     memory_mb: int = 1024
     output_chars: int = 2000

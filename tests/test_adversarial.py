@@ -195,7 +195,8 @@ def test_an_infinite_loop_is_stopped_by_the_whole_exercise_budget(exercise, tmp_
 
 def test_default_limits_bound_any_submission_within_a_minute():
     # Every wait (import, calls) is capped by the exercise-wide deadline, so total_seconds bounds a run;
-    # the measured overhead on top of it (spawn, kill, reports) is well under a second.
+    # the measured overhead on top of it (spawn, kill, reports) is about 1.5 s on a busy 2-core machine,
+    # so a budget of at most 50 s keeps every run inside the one-minute promise with room to spare.
     for path in sorted((REPO / "exercises").glob("*.yaml")):
         limits = find_exercise(path.stem).limits
-        assert limits.total_seconds <= 60 and limits.case_seconds <= limits.total_seconds, path.name
+        assert limits.total_seconds <= 50 and limits.case_seconds <= limits.total_seconds, path.name
