@@ -38,7 +38,9 @@ def format_summary(result: R.GradeResult, color: bool = False) -> str:
             mark, tint = _MARKS.get(case.outcome, ("?", "red"))
             points = f"{_num(case.points)}/{_num(case.max_points)}"
             label = case.name if len(case.name) <= width else case.name[: width - 1] + "…"
-            tail = "" if case.passed else paint(f"  {case.kind or case.outcome}", "dim")
+            named = case.details.get("misconception")
+            kind = f"{case.kind or case.outcome} · {named}" if named else (case.kind or case.outcome)
+            tail = "" if case.passed else paint(f"  {kind}", "dim")
             lines.append(f"  {paint(mark, tint)} {label:<{width}} {points:>7}{tail}")
             if not case.passed and case.message and shown < DETAILED_FAILURES:
                 shown += 1

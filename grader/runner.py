@@ -95,14 +95,14 @@ def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float
     result = R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, submission=shown_as,
                            seed=exercise.seed if seed is None else seed, sandbox="standard",
                            duration=time.monotonic() - started)
-    result.summary = summary or summarize(result)
+    result.summary = summary or summarize(result, exercise)
     if exercise.hidden_cases:
         result.notes.append(f"This copy runs the public cases only: {exercise.hidden_cases} hidden case(s) run "
                             "when you submit your work.")
     return result
 
 
-def summarize(result: R.GradeResult) -> str:
+def summarize(result: R.GradeResult, exercise: Exercise | None = None) -> str:
     """One sentence about the whole run, naming the most useful next step."""
     total = len(result.cases)
     passed = result.count(R.PASSED)
@@ -113,7 +113,23 @@ def summarize(result: R.GradeResult) -> str:
     first_error = next((c for c in result.cases if c.kind in ("syntax", "import", "missing", "file")), None)
     if first_error is not None:
         return first_error.message
+    named = _most_common_mistake(result, exercise)
+    if named:
+        return f"{passed} of {total} cases passed. {named}"
     return f"{passed} of {total} cases passed. Start with the first failing public case: it shows the details."
+
+
+def _most_common_mistake(result: R.GradeResult, exercise: Exercise | None) -> str:
+    """Name the known mistake behind most failures, if one is: that is the one thing to fix first."""
+    failures = [case for case in result.cases if not case.passed]
+    names = [case.details.get("misconception") for case in failures if case.details.get("misconception")]
+    if not names or exercise is None:
+        return ""
+    top = max(set(names), key=names.count)
+    if names.count(top) * 2 < len(failures):
+        return ""
+    explanation = next((item.explanation for item in exercise.misconceptions if item.name == top), "")
+    return f"{names.count(top)} of the {len(failures)} failures match one known mistake — {top}: {explanation}"
 
 
 @contextmanager
