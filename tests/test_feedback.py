@@ -48,7 +48,10 @@ def test_terminal_lines_carry_the_mistake_name(flipped_result):
 
 
 def test_no_mistake_is_named_when_failures_have_no_common_cause(flipped_result):
+    import copy
+
     from grader.runner import summarize
+    flipped_result = copy.deepcopy(flipped_result)  # the fixture is shared with the other tests
     for case in flipped_result.cases:
         case.details.pop("misconception", None)
     assert "known mistake" not in summarize(flipped_result, find_exercise("exercise-2"))
