@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -26,8 +27,14 @@ def _environment():
     return env
 
 
+@functools.lru_cache(maxsize=1)
+def report_template():
+    """The report template, loaded once; the runner calls this while the worker starts, when we are idle."""
+    return _environment().get_template("report.html.j2")
+
+
 def render_html(result: R.GradeResult) -> str:
-    template = _environment().get_template("report.html.j2")
+    template = report_template()
     views = [case_view(case) for case in result.cases]
     return template.render(result=result, cases=result.cases, views=views, passed=result.count(R.PASSED),
                            showcase=showcase_view(result.extras.get("showcase")),

@@ -38,6 +38,8 @@ def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_a
     evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError if strict is unavailable
     evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
     try:
+        from .report_html import report_template
+        report_template()  # the worker needs ~0.3 s to start: load the report template meanwhile
         import pytest
 
         from .pytest_plugin import PLUGIN_NAME, GradingPlugin
