@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from grader.errors import EXIT_USAGE, DefinitionError
-from grader.exercise import ArraySpec, DictSpec, load_exercise
+from grader.exercise import ArraySpec, DictSpec, Limits, load_exercise
 
 VALID = textwrap.dedent("""\
     schema_version: 1
@@ -88,7 +88,7 @@ def test_valid_file_loads_into_frozen_data(tmp_path):
     assert generated.hidden and generated.tolerance.rtol == 1e-4 and generated.tolerance.atol == 1e-7  # inherited
     assert dict(generated.args)["x"] == ArraySpec("float64", (1, 1, 4, 4), dist="uniform", low=0.0, high=1.0)
     assert dict(generated.args)["stride"] == (2, 1)
-    assert exercise.limits.case_seconds == 2 and exercise.limits.total_seconds == 60  # the rest default
+    assert exercise.limits.case_seconds == 2 and exercise.limits.total_seconds == Limits().total_seconds
     assert exercise.misconceptions[0].name == "kernel flipped"
     with pytest.raises(dataclasses.FrozenInstanceError):
         exercise.seed = 3
