@@ -15,6 +15,7 @@ from pathlib import Path
 from . import gradebook as G
 from .errors import EXIT_INTERNAL, EXIT_OK, UsageError
 from .exercise import Exercise, find_exercise
+from .isolation import strict_prefix
 from .results import GradeResult, write_atomic
 from .shards import cmd_merge, in_shard, parse_shard  # noqa: F401 - `grade merge` is dispatched through here
 
@@ -33,11 +34,13 @@ class Learner:
 
 # --- finding learners ----------------------------------------------------------------------------
 
-def discover(submissions: Path, exercise: Exercise, seed: int | None) -> list[Learner]:
+def discover(submissions: Path, exercise: Exercise, seed: int | None, sandbox: str = "standard") -> list[Learner]:
     from .gradescope import find_submission_file
     if not submissions.is_dir():
         raise UsageError(f"{submissions} is not a folder: give a folder with one .py file or folder per learner.")
     base = Path(exercise.path).read_bytes() + f"\0{seed}\0".encode()
+    if sandbox != "standard":  # a result graded in another sandbox does not count as done (standard keeps old marks)
+        base += f"{sandbox}\0".encode()
     learners: dict[str, Learner] = {}
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix == ".py"):
@@ -69,7 +72,8 @@ def is_done(out: Path, learner: Learner) -> bool:
 
 # --- grading one learner (in a grading process) --------------------------------------------------
 
-def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | None) -> str:
+def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | None,
+                  sandbox: str = "standard") -> str:
     """Grade, write result.json, report.html and results.json atomically, then the done marker."""
     from .gradescope import missing_result
     from .runner import grade
@@ -80,9 +84,9 @@ def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | N
         with tempfile.TemporaryDirectory(prefix="grade-batch-") as private:
             copy = Path(private) / learner.file.name
             shutil.copyfile(learner.file, copy)
-            result = _safe_grade(grade, exercise, copy, seed)
+            result = _safe_grade(grade, exercise, copy, seed, sandbox)
     else:
-        result = _safe_grade(grade, exercise, learner.file, seed)
+        result = _safe_grade(grade, exercise, learner.file, seed, sandbox)
     if learner.file is not None:
         status = G.status_of(result)
     if _STOP["now"]:
@@ -91,9 +95,9 @@ def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | N
     return status
 
 
-def _safe_grade(grade, exercise: Exercise, path: Path, seed) -> GradeResult:
+def _safe_grade(grade, exercise: Exercise, path: Path, seed, sandbox: str) -> GradeResult:
     try:
-        return grade(exercise, path, seed=seed, shown_as=path.name)
+        return grade(exercise, path, seed=seed, shown_as=path.name, sandbox=sandbox)
     except Exception as err:  # a grader bug for this learner only: record it, keep going with the others
         return internal_result(exercise, f"{type(err).__name__}: {err}")
 
@@ -130,11 +134,16 @@ def _on_signal(signum, frame):
     raise KeyboardInterrupt
 
 
-def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: int) -> None:
-    """A long-lived grading process: pytest, NumPy and the references load once, then many learners."""
+def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: int, sandbox: str) -> None:
+    """A long-lived grading process: pytest, NumPy and the references load once, then many learners.
+
+    In the standard sandbox each learner's worker is forked from a zygote that imported NumPy once."""
+    from . import zygote
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
+        if sandbox == "standard":
+            zygote.enable()
         from .exercise import load_exercise, remember_references
         remember_references()
         exercise = load_exercise(exercise_path)
@@ -143,12 +152,14 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
             if learner is None:
                 return
             events.put(("start", index, learner.id, ""))
-            status = grade_learner(exercise, learner, Path(out), seed)
+            status = grade_learner(exercise, learner, Path(out), seed, sandbox)
             if _STOP["now"]:
                 return
             events.put(("done", index, learner.id, status))
     except KeyboardInterrupt:
         return
+    finally:
+        zygote.disable()
 
 
 class _Terminated(BaseException):
@@ -159,7 +170,8 @@ def _raise_terminated(signum, frame):
     raise _Terminated
 
 
-def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs: int, progress) -> None:
+def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs: int, progress,
+             sandbox: str = "standard") -> None:
     import multiprocessing
     import queue
     context = multiprocessing.get_context("fork")
@@ -172,7 +184,7 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
     by_id = {learner.id: learner for learner in learners}
 
     def start(index):
-        proc = context.Process(target=_grading_process, args=(exercise.path, seed, str(out), tasks, events, index),
+        proc = context.Process(target=_grading_process, args=(exercise.path, seed, str(out), tasks, events, index, sandbox),
                                daemon=True)
         proc.start()
         return proc
@@ -229,19 +241,23 @@ def cmd_batch(args) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {jobs}.")
+    sandbox = getattr(args, "sandbox", None) or "standard"
+    if sandbox == "strict":
+        strict_prefix()  # UsageError (exit 2) now, not a grader error for every learner
     out = Path(args.out)
-    learners = [item for item in discover(Path(args.submissions), exercise, args.seed) if in_shard(item.id, k, n)]
+    learners = [item for item in discover(Path(args.submissions), exercise, args.seed, sandbox)
+                if in_shard(item.id, k, n)]
     _check_manifest(out, exercise, args.seed)
     todo = [item for item in learners if args.force or not is_done(out, item)]
     wanted = {item.id for item in learners}
     print(f"{exercise.id}: {len(learners)} learner(s)" + (f" in shard {k}/{n}" if n > 1 else "") +
           f", {len(learners) - len(todo)} already graded, {len(todo)} to grade with {min(jobs, max(1, len(todo)))} "
-          "process(es).", flush=True)
+          f"process(es), {sandbox} sandbox.", flush=True)
     progress = Progress(len(todo), sys.stderr)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         if todo:
-            run_pool(exercise, todo, out, args.seed, jobs, progress)
+            run_pool(exercise, todo, out, args.seed, jobs, progress, sandbox)
     except KeyboardInterrupt:
         print("\ngrade: stopped; finished learners are saved. Run the same command again to go on.", file=sys.stderr)
         return 130

@@ -63,19 +63,20 @@ class Worker:
             self._budget_end = now + self.limits.total_seconds
         self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
         _copy_submission(self.submission, Path(self.workdir))
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": self.workdir, "TMPDIR": self.workdir,
-               "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "PYTHONDONTWRITEBYTECODE": "1"}
-        env.update({key: os.environ[key] for key in _PASSED_ENV if key in os.environ})
+        env = worker_env(self.workdir)
         cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
+        limits = rlimit_values(self.limits.memory_mb, cpu_seconds)
         stderr = open(os.path.join(self.workdir, ".stderr"), "wb")
         try:
-            command = [*self._prefix, *isolation_arguments(self._prefix[0], self.workdir, hidden_paths())] \
-                if self._prefix else []
-            self.proc = subprocess.Popen(
-                [*command, sys.executable, "-I", "-c", WORKER_SOURCE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=stderr, cwd=self.workdir, env=env, start_new_session=True,
-                preexec_fn=_resource_limits(self.limits.memory_mb, cpu_seconds))
+            from . import zygote  # in a batch grading process: fork from the pre-imported zygote (None otherwise)
+            self.proc = zygote.spawn(self.workdir, env, limits, stderr.fileno()) if not self._prefix else None
+            if self.proc is None:
+                command = [*self._prefix, *isolation_arguments(self._prefix[0], self.workdir, hidden_paths())] \
+                    if self._prefix else []
+                self.proc = subprocess.Popen(
+                    [*command, sys.executable, "-I", "-c", WORKER_SOURCE], stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=stderr, cwd=self.workdir, env=env, start_new_session=True,
+                    preexec_fn=lambda: wire.apply_limits(limits))
         finally:
             stderr.close()
         os.set_blocking(self.proc.stdout.fileno(), False)
@@ -262,18 +263,18 @@ def _copy_submission(submission: Path, workdir: Path) -> None:
             continue
 
 
-def _resource_limits(memory_mb: int, cpu_seconds: int):
-    def apply() -> None:
-        import resource
-        memory = memory_mb << 20
-        for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds),
-                             (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT), (resource.RLIMIT_NOFILE, OPEN_FILES_LIMIT),
-                             (resource.RLIMIT_CORE, 0)):
-            soft, hard = resource.getrlimit(limit)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(limit, (value, value + 1 if limit == resource.RLIMIT_CPU else value))
-    return apply
+def worker_env(folder: str) -> dict:
+    """A worker's whole environment: `folder` as HOME and TMPDIR, one thread per library, nothing of ours."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "TMPDIR": folder,
+           "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    env.update({key: os.environ[key] for key in _PASSED_ENV if key in os.environ})
+    return env
+
+
+def rlimit_values(memory_mb: int, cpu_seconds: int) -> dict:
+    return {"RLIMIT_AS": memory_mb << 20, "RLIMIT_CPU": cpu_seconds, "RLIMIT_FSIZE": FILE_SIZE_LIMIT,
+            "RLIMIT_NOFILE": OPEN_FILES_LIMIT, "RLIMIT_CORE": 0}
 
 
 def _kill_everything(proc: subprocess.Popen) -> None:

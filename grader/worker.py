@@ -272,26 +272,37 @@ def encode_array(array):
     return buffer.getvalue()
 
 
-def main():
-    """Become a supervisor that outlives nothing: fork the worker, reap and kill whatever it leaves behind."""
+def main(lifeline=None):
+    """Become a supervisor that outlives nothing: fork the worker, reap and kill whatever it leaves behind.
+
+    Started by the grader, the supervisor watches its parent; forked by a zygote, it watches `lifeline`, a pipe
+    whose only write end the grading process holds (readable, at EOF, once that process is gone)."""
+    if lifeline is None:
+        parent = os.getppid()
+        alive = lambda: os.getppid() == parent  # noqa: E731
+    else:
+        import select
+        alive = lambda: not select.select([lifeline], [], [], 0)[0]  # noqa: E731
     _set_subreaper()  # orphans of learner processes (even after setsid) re-parent here, not to init
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
     child = os.fork()
     if child == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
         try:
+            if lifeline is not None:
+                os.close(lifeline)
             worker_main()
         finally:
             os._exit(0)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)  # the supervisor holds no end of the pipes, so the parent sees EOF when the worker dies
     os.dup2(devnull, 1)
-    _supervise(child, os.getppid())
+    _supervise(child, alive)
 
 
-def _supervise(child, parent):
+def _supervise(child, alive):
     status = None
-    while status is None and os.getppid() == parent:
+    while status is None and alive():
         signal.sigtimedwait([signal.SIGCHLD], 0.25)
         status = _reap(child)
     kill_tree(os.getpid())
@@ -403,5 +414,112 @@ def worker_main():
     _run(requests, replies, workdir, capture_fd)
 
 
+def apply_limits(values):
+    """Set each RLIMIT named in `values` (soft and hard), never above a hard limit already in force."""
+    import resource
+    for name, value in values.items():
+        limit = getattr(resource, name)
+        soft, hard = resource.getrlimit(limit)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(limit, (value, value + 1 if name == "RLIMIT_CPU" else value))
+
+
+# --- the zygote: NumPy imported once, a fresh supervisor forked per learner (grader/zygote.py drives it) ------
+
+def zygote_main():
+    """Serve the grader on fd 0 (a Unix socket): fork learners' supervisors, report how they ended. No learner
+    code ever runs in this process; everything a learner does happens in a child that never returns here."""
+    import select
+    import socket
+    control = socket.socket(fileno=0)
+    _set_subreaper()  # a learner's orphans whose supervisor was killed come here, and die before the next learner
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    live = set()
+    try:
+        while True:
+            ready = select.select([control, wake_r], [], [])[0]
+            if wake_r in ready:
+                os.read(wake_r, 4096)
+            _report_exits(control, live)
+            if control not in ready:
+                continue
+            data, fds, _, _ = socket.recv_fds(control, 1 << 16, 8)
+            if not data:
+                return  # the grading process is gone
+            try:
+                request = json.loads(data)
+                if request["op"] == "spawn" and len(fds) == 4:
+                    _kill_strays(live)
+                    pid = _fork_learner(request, fds, control)
+                    live.add(pid)
+                    control.send(json.dumps({"spawned": pid}).encode())
+                elif request["op"] == "kill" and request["pid"] in live:
+                    os.kill(request["pid"], signal.SIGKILL)  # not reaped yet, so the pid is still ours
+            except (ValueError, KeyError, TypeError):
+                pass  # only the grader holds the other end; a malformed request is dropped, not obeyed
+            finally:
+                for fd in fds:
+                    os.close(fd)
+    finally:
+        kill_tree(os.getpid())
+        os._exit(0)
+
+
+def _fork_learner(request, fds, control):
+    """Fork one learner's supervisor: new session, its own pipes, folder, environment and limits."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        control.detach()  # fd 0 is about to become the learner's request pipe
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        for target, fd in enumerate(fds):  # request pipe, reply pipe, stderr file, lifeline -> fds 0..3
+            os.dup2(fd, target)
+        os.closerange(4, 1 << 16)  # the control socket, the zygote's own pipe, the other received fds
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        apply_limits(request["limits"])
+        if "tempfile" in sys.modules:
+            sys.modules["tempfile"].tempdir = None  # read TMPDIR afresh
+        np.random.seed()  # the legacy global generator would otherwise repeat the zygote's state in every learner
+        sys.argv = ["-c"]
+        main(lifeline=3)
+    finally:
+        os._exit(70)
+
+
+def _report_exits(control, live):
+    """Reap finished children; tell the grader how each learner's supervisor ended (strays are just reaped)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in live:
+            live.discard(pid)
+            control.send(json.dumps({"exited": pid, "status": status}).encode())
+
+
+def _kill_strays(live):
+    """Kill whatever a previous learner left that re-parented here (its supervisor was killed first)."""
+    me = os.getpid()
+    for pid, (ppid, _, state) in _process_table().items():
+        if ppid == me and pid not in live and state not in "ZX":
+            kill_tree(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
 if __name__ == "__main__":
-    main()
+    zygote_main() if sys.argv[1:] == ["zygote"] else main()
