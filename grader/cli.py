@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", metavar="K/N", help="grade only shard K of N (1-based)")
     p.add_argument("--force", action="store_true", help="re-grade learners that already have a result")
     p.add_argument("--seed", type=int, metavar="N")
+    p.add_argument("--sandbox", choices=("standard", "strict"), default="standard",
+                   help="strict also cuts network access and hides the grader's files (needs unshare/bwrap)")
 
     p = sub.add_parser("merge", help="join shard outputs of `grade batch` into one gradebook")
     p.add_argument("dirs", nargs="+", metavar="DIR")
