@@ -75,7 +75,7 @@ def _show_feedback(stdout: TextIO, item: Posed, answer: Any) -> None:
     if case.passed:
         _say(stdout, "Right.")
     else:
-        _say(stdout, f"Not quite: the answer is {right_answer_text(item)}.")
+        _say(stdout, f"Not quite: the answer is {right_answer_text(item).rstrip('.')}.")
     _say(stdout, _wrap(item.explanation, "  Why: ", "       "))
 
 
