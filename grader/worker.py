@@ -430,6 +430,7 @@ def apply_limits(values):
 def zygote_main():
     """Serve the grader on fd 0 (a Unix socket): fork learners' supervisors, report how they ended. No learner
     code ever runs in this process; everything a learner does happens in a child that never returns here."""
+    import resource  # noqa: F401 - imported once here rather than in every child (apply_limits)
     import select
     import socket
     control = socket.socket(fileno=0)
@@ -439,6 +440,8 @@ def zygote_main():
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     live = set()
+    import gc
+    gc.freeze()  # the children's garbage collector then never walks (and so never copies) the zygote's objects
     try:
         while True:
             ready = select.select([control, wake_r], [], [])[0]
@@ -488,7 +491,8 @@ def _fork_learner(request, fds, control):
         apply_limits(request["limits"])
         if "tempfile" in sys.modules:
             sys.modules["tempfile"].tempdir = None  # read TMPDIR afresh
-        np.random.seed()  # the legacy global generator would otherwise repeat the zygote's state in every learner
+        if "numpy.random" in sys.modules:  # NumPy imports it lazily; if it is here, do not repeat its state
+            np.random.seed()
         sys.argv = ["-c"]
         main(lifeline=3)
     finally:

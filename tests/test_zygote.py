@@ -40,7 +40,8 @@ with open(f"/proc/{os.getppid()}/stat") as handle:
 print(json.dumps({"dot": int(np.dot(2, 3)), "np_leak": hasattr(np, "zygote_leak"),
                   "builtins_leak": hasattr(builtins, "zygote_leak"), "module": "leaked_module" in sys.modules,
                   "env": dict(os.environ), "home": sorted(os.listdir(os.environ["HOME"])), "cwd": os.getcwd(),
-                  "argv": sys.argv, "path": sys.path, "draw": float(np.random.random()), "grandparent": grandparent}))
+                  "argv": sys.argv, "path": sys.path, "draw": float(np.random.random()), "grandparent": grandparent,
+                  "fds": sorted(int(fd) for fd in os.listdir("/proc/self/fd"))}))
 """ + STUB
 # Kills the zygote its supervisor was forked from (the worker's grandparent), if there is one.
 KILL_ZYGOTE = """
@@ -121,6 +122,10 @@ def test_learners_forked_from_one_zygote_cannot_see_each_others_state(zygote_on,
     assert set(seen["env"]) <= ALLOWED_ENV and seen["env"]["HOME"] == seen["cwd"] == seen["env"]["TMPDIR"]
     assert seen["argv"] == ["-c"] and seen["cwd"] in seen["path"]
     assert "s3cr3t-value" not in json.dumps(seen) and str(REPO) not in json.dumps(seen)
+    with monkeypatch.context() as patch:  # the same probe spawned directly holds the same open files
+        patch.setitem(zygote._state, "enabled", False)
+        direct, proc = _printed(_file(tmp_path, "direct", PROBE), small)
+    assert not isinstance(proc, zygote.Child) and seen["fds"] == direct["fds"]
     # The grader's own verdicts are unaffected too: a numpy-patching learner, then a correct one.
     hostile = grade(small, _file(tmp_path, "c", (ADVERSARIAL / "monkeypatch_numpy.py").read_text()))
     correct = grade(small, _file(tmp_path, "d", reference_source("conv")))
@@ -171,6 +176,20 @@ def test_crashes_and_timeouts_are_reported_exactly_as_without_a_zygote(tmp_path)
     assert "did not finish within 1 s" in messages["timeout"]
     assert "exited with code 7" in messages["os exit"] and "segmentation fault" in messages["segfault"]
     assert seen["zygote"][-1][0] == R.PASSED
+
+
+@pytest.mark.parametrize("name", ["memory_bomb.py", "stack_gc_walk.py", "sys_exit_import.py"])
+def test_hostile_submissions_get_the_same_verdict_through_the_zygote(name, small, tmp_path):
+    path = _file(tmp_path, "h", (ADVERSARIAL / name).read_text())
+    direct = grade(small, path)
+    zygote.enable()
+    try:
+        forked = grade(small, path)
+        assert zygote._state["starts"] == 1 and zygote._state["zygote"].spawned >= 1
+    finally:
+        zygote.disable()
+    assert forked.score == direct.score == 0
+    assert [(c.outcome, c.kind, c.message) for c in forked.cases] == [(c.outcome, c.kind, c.message) for c in direct.cases]
 
 
 @pytest.mark.parametrize("name", ["leave_children.py", "kill_supervisor.py"])
