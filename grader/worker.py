@@ -2,6 +2,7 @@
 
 The parent runs this file's source with `python -I -c`, so the worker imports nothing of the grader:
 only the standard library and NumPy. Messages are a JSON header plus raw `.npy` blobs, never pickles.
+Run with the argument `zygote`, the same source serves a batch grading process: it forks workers on request.
 """
 
 import io

@@ -286,3 +286,14 @@ def test_batch_survives_a_learner_killing_its_zygote_and_records_the_sandbox(tmp
     for name in ("alice", "bob", "zoe"):
         result = json.loads((tmp_path / "strict" / "learners" / name / "result.json").read_text())
         assert result["score"] == 1 and result["sandbox"] == "strict"
+
+
+def test_batch_refuses_strict_mode_where_no_tool_provides_it(tmp_path, monkeypatch, run_cli):
+    from grader import isolation
+    monkeypatch.setitem(isolation._strict_cache, "prefix", [])  # as on a machine without bwrap or user namespaces
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "alice.py").write_text(FLATTEN)
+    code, out, err = run_cli("batch", tmp_path / "subs", "--exercise", "exercise-3", "--out", tmp_path / "out",
+                             "--sandbox", "strict")
+    assert code == 2 and "bubblewrap" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "learners").exists()  # refused before grading anyone
