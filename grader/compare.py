@@ -61,10 +61,29 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
                f"values differ. First at index {first}: expected {expected64[first]:.6g}, got {got64[first]:.6g}. "
                f"Largest error {max_error:.3g} at index {worst} (allowed: rtol={tol.rtol:g}, atol={tol.atol:g}).")
     brief = f"The {label} has the right shape but {count} of {expected.size} values are wrong."
+    note = dtype_note(expected64[wrong], got64[wrong], expected.dtype, got.dtype, label)
+    message, brief = (message + note, brief + note) if note else (message, brief)
     return Verdict(False, "values", message, brief,
                    {"mismatches": count, "size": int(expected.size), "max_abs_error": _json_number(max_error),
                     "first_index": list(first), "worst_index": list(worst),
                     "expected_at_first": _json_number(expected64[first]), "got_at_first": _json_number(got64[first])})
+
+
+def dtype_note(want: np.ndarray, have: np.ndarray, expected: np.dtype, got: np.dtype, label: str = "output") -> str:
+    """Say so when the learner's narrower dtype explains the wrong values (`want`, `have`: those values only)."""
+    if expected.kind != "f":
+        return ""
+    if got.kind in "iub":
+        info = np.iinfo(got)
+        if np.all((want == np.round(want)) & (want >= info.min) & (want <= info.max)):
+            return ""  # every wanted value fits the learner's dtype: the dtype is not what went wrong
+        return (f" Your {label} has the integer dtype {got}, which cuts off fractions (and may wrap around); "
+                f"{expected} was expected. Allocate it as float, e.g. np.zeros(shape) — np.zeros_like(x) copies "
+                "an integer input's dtype.")
+    if got.kind == "f" and got.itemsize < expected.itemsize and np.allclose(have, want, rtol=1e-4, atol=1e-6):
+        return (f" Your {label} is {got} where {expected} was expected: the lost precision alone changes "
+                "values. Keep the inputs' precision (np.zeros(shape) is float64).")
+    return ""
 
 
 def _json_number(value) -> float | str:
@@ -79,7 +98,8 @@ def _shape_verdict(expected, got, shape_rule: str, label: str) -> Verdict:
         message += f" That is a {len(got)}-D array where a {len(expected)}-D one was expected"
         message += " — was something flattened or squeezed?" if len(got) < len(expected) else "."
     elif sorted(got) == sorted(expected):
-        message += " The same sizes in another order: check the axis order (NCHW: batch, channels, height, width)."
+        layout = {4: " (NCHW: batch, channels, height, width)", 2: " (height first, then width)"}.get(len(expected), "")
+        message += f" The same sizes in another order: check the axis order{layout}."
     if shape_rule:
         message += f" The rule: {shape_rule}"
     brief = f"The {label} has the wrong shape ({len(got)}-D, expected {len(expected)}-D)." \
