@@ -136,7 +136,7 @@ def reference_worker(exercise: Exercise) -> Worker:
                                     rest=rest, attr=attr)
     path = Path(tempfile.mkdtemp(prefix="grade-reference-")) / "reference.py"
     path.write_text(source, encoding="utf-8")
-    return Worker(path, exercise.entry.name, exercise.entry.returns, exercise.limits)
+    return Worker(path, exercise.entry.name, exercise.entry.returns, exercise.limits, trusted=True)
 
 
 @dataclass
@@ -144,6 +144,7 @@ class Timing:
     learner: float  # best parent-measured round trip, seconds
     reference: float
     runs: int
+    wrong: bool = False  # a timed run returned values other than the reference's
 
     @property
     def ratio(self) -> float:
@@ -151,9 +152,12 @@ class Timing:
 
 
 def time_both(learner: Worker, reference: Worker, positional: list, keyword: dict, repeats: int,
-              seconds: float, max_ratio: float) -> Timing | Reply:
+              seconds: float, max_ratio: float, fresh: Callable | None = None,
+              agree: Callable | None = None) -> Timing | Reply:
     """Best of `repeats` interleaved round trips of each (after one warm-up of the reference).
 
+    `fresh(run)` gives each run new inputs of the same shapes and `agree(expected, got)` checks every timed
+    answer, so a submission cannot cache answers across runs or return rubbish once it is only being timed.
     Returns the learner's failing Reply if a timed call does not come back ok."""
     stop_at = time.monotonic() + seconds
     warm = reference.call(positional, keyword, max(stop_at - time.monotonic(), 0.01))
@@ -161,16 +165,20 @@ def time_both(learner: Worker, reference: Worker, positional: list, keyword: dic
         raise RuntimeError(f"the reference could not be timed: {warm.status} {warm.detail or warm.header}")
     best_learner = best_reference = float("inf")
     runs = 0
-    for _ in range(repeats):
+    for run in range(repeats):
         left = stop_at - time.monotonic()
         if runs and left <= 0:
             break
+        if fresh is not None:
+            positional, keyword = fresh(run)
         mine = learner.call(positional, keyword, max(left, 0.01))
         if mine.status != "ok":
             return mine
         theirs = reference.call(positional, keyword, max(stop_at - time.monotonic(), 0.01) + mine.seconds)
         if theirs.status != "ok":
             raise RuntimeError(f"the reference could not be timed: {theirs.status} {theirs.detail}")
+        if agree is not None and not agree(theirs.arrays, mine.arrays):
+            return Timing(mine.seconds, theirs.seconds, runs + 1, wrong=True)
         best_learner, best_reference = min(best_learner, mine.seconds), min(best_reference, theirs.seconds)
         runs += 1
         if best_learner > EARLY_STOP * max_ratio * best_reference:

@@ -74,8 +74,8 @@ def dtype_note(want: np.ndarray, have: np.ndarray, expected: np.dtype, got: np.d
     if expected.kind != "f":
         return ""
     if got.kind in "iub":
-        info = np.iinfo(got)
-        if np.all((want == np.round(want)) & (want >= info.min) & (want <= info.max)):
+        low, high = (0, 1) if got.kind == "b" else (np.iinfo(got).min, np.iinfo(got).max)  # iinfo refuses bool
+        if np.all((want == np.round(want)) & (want >= low) & (want <= high)):
             return ""  # every wanted value fits the learner's dtype: the dtype is not what went wrong
         return (f" Your {label} has the integer dtype {got}, which cuts off fractions (and may wrap around); "
                 f"{expected} was expected. Allocate it as float, e.g. np.zeros(shape) — np.zeros_like(x) copies "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import unicodedata
 
 from . import results as R
 
@@ -37,23 +38,31 @@ def format_summary(result: R.GradeResult, color: bool = False) -> str:
         for case in result.cases:
             mark, tint = _MARKS.get(case.outcome, ("?", "red"))
             points = f"{_num(case.points)}/{_num(case.max_points)}"
-            label = case.name if len(case.name) <= width else case.name[: width - 1] + "…"
+            name = visible(case.name)
+            label = name if len(name) <= width else name[: width - 1] + "…"
             named = case.details.get("misconception")
             kind = f"{case.kind or case.outcome} · {named}" if named else (case.kind or case.outcome)
             tail = "" if case.passed else paint(f"  {kind}", "dim")
             lines.append(f"  {paint(mark, tint)} {label:<{width}} {points:>7}{tail}")
             if not case.passed and case.message and shown < DETAILED_FAILURES:
                 shown += 1
-                lines.extend(textwrap.wrap(case.message, width=88, break_on_hyphens=False, break_long_words=False, initial_indent="      ",
+                lines.extend(textwrap.wrap(visible(case.message), width=88, break_on_hyphens=False, break_long_words=False, initial_indent="      ",
                                            subsequent_indent="      "))
     passed = result.count(R.PASSED)
     score = f"Score: {_num(result.score)}/{_num(result.max_score)} ({passed} of {len(result.cases)} {_noun(result)} passed)"
     lines.append(paint(score, "green" if result.all_passed else "bold"))
     if result.summary and not result.all_passed:
-        lines.extend(textwrap.wrap(result.summary, width=90, break_on_hyphens=False, break_long_words=False))
+        lines.extend(textwrap.wrap(visible(result.summary), width=90, break_on_hyphens=False, break_long_words=False))
     for note in result.notes:
-        lines.extend(textwrap.wrap(note, width=90))
+        lines.extend(textwrap.wrap(visible(note), width=90))
     return "\n".join(lines)
+
+
+def visible(text: str) -> str:
+    """Learner text with control and format characters shown as escapes: no ANSI codes, carriage returns or
+    bidi overrides can repaint, hide or reorder what the grader prints (e.g. a fake "✓ all passed" line)."""
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else ascii(ch)[1:-1]
+                   for ch in text)
 
 
 def _noun(result: R.GradeResult) -> str:

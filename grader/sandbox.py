@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -23,6 +24,7 @@ MAX_SIBLING_FILES = 64
 MAX_REPLY_BYTES = 64 << 20
 FILE_SIZE_LIMIT = 64 << 20
 OPEN_FILES_LIMIT = 256
+_LOAD_STATUSES = ("loaded", "syntax", "import", "missing", "timeout", "crash", "protocol")
 _PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # some CPUs need these for NumPy not to crash
 
 
@@ -42,8 +44,11 @@ class Reply:
 class Worker:
     """One worker process for one submission, reused across cases and respawned after a kill."""
 
-    def __init__(self, submission: Path, function: str, returns: str, limits: Limits, sandbox: str = "standard"):
+    def __init__(self, submission: Path, function: str, returns: str, limits: Limits, sandbox: str = "standard",
+                 trusted: bool = False):
         self.submission = Path(submission)
+        self.trusted = trusted  # the grader's own reference: it keeps the grader's rights to read the course
+        self._request_id = ""
         self.function = function
         self.returns = returns
         self.limits = limits
@@ -86,7 +91,8 @@ class Worker:
         # None once sent; a timeout or crash before the worker even read its first request is the load outcome
         self.load_reply = self._send({"file": self.submission.name, "function": self.function,
                                       "returns": self.returns, "output_chars": self.limits.output_chars,
-                                      "max_output_bytes": MAX_REPLY_BYTES}, [], self._load_deadline)
+                                      "max_output_bytes": MAX_REPLY_BYTES, "drop": not self.trusted}, [],
+                                     self._load_deadline)
 
     def wait_loaded(self) -> Reply:
         """The outcome of importing the submission (cached until the worker is respawned)."""
@@ -98,6 +104,8 @@ class Worker:
             self.start()
         if self.load_reply is None:
             self.load_reply = self._receive(self._load_deadline, started=self._load_started)
+            if self.load_reply.status not in _LOAD_STATUSES:
+                self.load_reply = Reply("protocol", detail=f"it answered the import with '{self.load_reply.status}'")
             if self.load_reply.status != "loaded":
                 self.kill()
         return self.load_reply
@@ -142,7 +150,8 @@ class Worker:
 
     # --- the pipe --------------------------------------------------------------------------------
     def _send(self, header: dict, blobs: list, deadline: float) -> Reply | None:
-        data = memoryview(wire.encode_message(header, blobs))
+        self._request_id = secrets.token_hex(8)  # sent only now: no reply can be written before it is asked for
+        data = memoryview(wire.encode_message(dict(header, id=self._request_id), blobs))
         fd = self.proc.stdin.fileno()
         while data:
             remaining = deadline - time.monotonic()
@@ -189,17 +198,17 @@ class Worker:
             if sum(header["blobs"]) > MAX_REPLY_BYTES:
                 raise wire.WireError(f"a reply of {sum(header['blobs'])} bytes is over the {MAX_REPLY_BYTES} limit")
             arrays = [wire.load_array(read_exact(n)) for n in header["blobs"]]
+            if header.get("id") != self._request_id:
+                raise wire.WireError("a reply that answers no request of the grader's arrived first")
+            header = checked_header(header)
         except TimeoutError:
             return Reply("timeout", seconds=time.monotonic() - started)
         except EOFError:
             return self._died(time.monotonic() - started)
         except wire.WireError as err:
             return Reply("protocol", seconds=time.monotonic() - started, detail=str(err))
-        status = header.get("status")
-        output = header.get("output") if isinstance(header.get("output"), str) else ""
-        if not isinstance(status, str):
-            return Reply("protocol", detail="the reply has no status")
-        return Reply(status, header, arrays, time.monotonic() - started, _clip(output, self.limits.output_chars))
+        return Reply(header["status"], header, arrays, time.monotonic() - started,
+                     _clip(header["output"], self.limits.output_chars))
 
     def _died(self, seconds: float) -> Reply:
         code = None
@@ -216,6 +225,33 @@ class Worker:
         detail = describe_exit(code, self.limits)
         self.kill()
         return Reply("crash", seconds=seconds, output=output, detail=detail)
+
+
+def checked_header(header: dict) -> dict:
+    """A reply header with every field the grader reads of the expected type and size (learner code can forge it)."""
+    def text(value, limit: int) -> str:
+        return value[:limit] if isinstance(value, str) else ""
+
+    def number(value):
+        return value if type(value) is int else None
+    if not isinstance(header.get("status"), str):
+        raise wire.WireError("the reply has no status")
+    clean = {"status": header["status"][:40], "output": text(header.get("output"), 1 << 20)}
+    error, info = header.get("error"), header.get("info")
+    if error is not None:
+        if not isinstance(error, dict):
+            raise wire.WireError("the reply's error is malformed")
+        clean["error"] = {"type": text(error.get("type"), 100) or "Exception", "message": text(error.get("message"), 2000),
+                          "traceback": text(error.get("traceback"), 4000), "line": number(error.get("line"))}
+    if info is not None:
+        if not isinstance(info, dict):
+            raise wire.WireError("the reply's output description is malformed")
+        shape = info.get("shape")
+        clean["info"] = {"kind": text(info.get("kind"), 20), "type": text(info.get("type"), 200) or "something else",
+                         "dtype": text(info.get("dtype"), 100), "nbytes": number(info.get("nbytes")) or 0,
+                         "shape": [n for n in shape[:64] if type(n) is int] if isinstance(shape, list) else [],
+                         **({"length": info["length"]} if type(info.get("length")) is int else {})}
+    return clean
 
 
 def describe_exit(code: int | None, limits: Limits) -> str:
