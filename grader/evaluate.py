@@ -141,10 +141,17 @@ class Evaluator:
                      limit: float) -> R.CaseResult:
         """Correct values already; now the learner's best round trip against the reference's, same inputs."""
         seconds = min(limit * (case.repeats + 1), max(self.deadline - time.monotonic(), 0.01))
+        seed = self.exercise.seed if self.seed is None else self.seed
+        fresh = lambda run: call_parts(self.exercise, build_args(self.exercise, case, seed + 1 + run))  # noqa: E731
+        agree = lambda want, got: len(want) == len(got) and all(  # noqa: E731
+            matches(w, g, case.tolerance or self.exercise.tolerance) for w, g in zip(want, got))
         timing = checks.time_both(self.worker, self.reference_worker, positional, keyword, case.repeats,
-                                  seconds, case.max_ratio)
+                                  seconds, case.max_ratio, fresh, agree)
         if isinstance(timing, Reply):
             return self._call_failure(result, timing, limit, budget_bound=False)
+        if timing.wrong:
+            return self._set(result, R.FAILED, "values", "Correct on the first run, but a timed run on new inputs "
+                             "of the same shapes returned different values. Compute every answer from its inputs.")
         result.details["speed"] = {"seconds": timing.learner, "reference_seconds": timing.reference,
                                    "ratio": round(timing.ratio, 3), "max_ratio": case.max_ratio, "runs": timing.runs}
         message = checks.speed_message(self.exercise.entry.name, timing, case.max_ratio)
