@@ -16,6 +16,7 @@ from . import gradebook as G
 from .errors import EXIT_INTERNAL, EXIT_OK, UsageError
 from .exercise import Exercise, find_exercise
 from .isolation import strict_prefix
+from .outputs import check_not_inside, check_output_dir
 from .results import GradeResult, write_atomic
 from .shards import cmd_merge, in_shard, parse_shard  # noqa: F401 - `grade merge` is dispatched through here
 
@@ -30,6 +31,7 @@ class Learner:
     file: Path | None  # None: the folder holds no file for this exercise
     fingerprint: str  # exercise definition + seed + submission bytes; a change means grade again
     lone: bool = False  # a single .py file beside other learners' files (graded from a private copy)
+    source: Path | None = None  # the learner's entry in SUBMISSIONS, to say why no file was found
 
 
 # --- finding learners ----------------------------------------------------------------------------
@@ -45,12 +47,14 @@ def discover(submissions: Path, exercise: Exercise, seed: int | None, sandbox: s
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix == ".py"):
             continue
-        learner_id = entry.stem if entry.is_file() else entry.name
-        file = entry if entry.is_file() else find_submission_file(entry, exercise.id)
+        if entry.is_dir():
+            learner_id, file = entry.name, find_submission_file(entry, exercise.id)
+        else:  # a .py file, or a link to nothing (recorded as no_submission, with the reason)
+            learner_id, file = entry.stem, entry if entry.is_file() else None
         if learner_id in learners:
             raise UsageError(f"learner '{learner_id}' appears twice in {submissions} (a file and a folder?); "
                              "keep one.")
-        learners[learner_id] = Learner(learner_id, file, _fingerprint(base, file), entry.is_file())
+        learners[learner_id] = Learner(learner_id, file, _fingerprint(base, file), not entry.is_dir(), entry)
     return list(learners.values())
 
 
@@ -78,7 +82,7 @@ def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | N
     from .gradescope import missing_result
     from .runner import grade
     if learner.file is None:
-        result = missing_result(exercise, f"No {exercise.id.replace('-', '_')}.py was found in this submission.")
+        result = missing_result(exercise, why_missing(exercise, learner.source))
         status = G.NO_SUBMISSION
     elif learner.lone:  # the worker copies sibling .py files: a lone file must not see other learners' files
         with tempfile.TemporaryDirectory(prefix="grade-batch-") as private:
@@ -93,6 +97,17 @@ def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | N
         return ""
     write_learner(out, learner, result, status)
     return status
+
+
+def why_missing(exercise: Exercise, source: Path | None) -> str:
+    expected = f"{exercise.id.replace('-', '_')}.py"
+    if source is not None and not source.is_dir():
+        return f"{source.name} could not be read (a link to a missing file?). Submit {expected} itself."
+    found = sorted(p.name for p in source.rglob("*.py") if p.is_file()) if source is not None else []
+    if len(found) > 1:
+        return (f"No {expected} was found in this submission, and it holds several .py files "
+                f"({', '.join(found[:5])}{', ...' if len(found) > 5 else ''}): name your file {expected}.")
+    return f"No {expected} was found in this submission."
 
 
 def _safe_grade(grade, exercise: Exercise, path: Path, seed, sandbox: str) -> GradeResult:
@@ -159,7 +174,10 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
     except KeyboardInterrupt:
         return
     finally:
-        zygote.disable()
+        try:
+            zygote.disable()
+        except KeyboardInterrupt:  # the parent's SIGTERM while the zygote closes: we were finishing anyway
+            pass
 
 
 class _Terminated(BaseException):
@@ -213,6 +231,9 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
                 remaining -= 1
                 progress(learner_id, status)
     finally:
+        if not remaining:  # every learner is done: let the processes close their zygotes and exit
+            for proc in procs.values():
+                proc.join(timeout=5)
         for proc in procs.values():
             if proc.is_alive():
                 proc.terminate()
@@ -226,9 +247,10 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
 # --- the commands --------------------------------------------------------------------------------
 
 def _check_manifest(out: Path, exercise: Exercise, seed) -> None:
+    from .shards import read_manifest
     path = out / MANIFEST
-    if path.is_file():
-        data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_manifest(out)
+    if data is not None:
         if data.get("exercise") != exercise.id or data.get("seed") != seed:
             raise UsageError(f"{out} holds a batch of {data.get('exercise')} (seed {data.get('seed')}); "
                              "choose another --out folder.")
@@ -244,7 +266,8 @@ def cmd_batch(args) -> int:
     sandbox = getattr(args, "sandbox", None) or "standard"
     if sandbox == "strict":
         strict_prefix()  # UsageError (exit 2) now, not a grader error for every learner
-    out = Path(args.out)
+    out = check_output_dir(args.out, "--out")
+    check_not_inside(out, args.submissions, "--out", "the submissions folder")
     learners = [item for item in discover(Path(args.submissions), exercise, args.seed, sandbox)
                 if in_shard(item.id, k, n)]
     _check_manifest(out, exercise, args.seed)

@@ -107,6 +107,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise GraderError(f"unknown command '{command}'")
 
 
+def _os_message(err: OSError) -> str:
+    """`cannot write out/r.json (Permission denied)`, naming the path the user gave, not a temporary file."""
+    path = err.filename2 if err.filename2 is not None else err.filename
+    reason = err.strerror or type(err).__name__
+    return f"cannot use {path} ({reason}). Check the path and its permissions." if path else \
+        f"a file operation failed ({reason}). Check the paths you gave and their permissions."
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
@@ -127,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("grade: stopped.", file=sys.stderr)
         return 130
+    except OSError as err:  # a path the user gave cannot be read or written: their setup, not a grader bug
+        print(f"grade: {_os_message(err)}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as err:  # a grader bug: say so plainly instead of dumping a traceback
         print(f"grade: internal error ({type(err).__name__}: {err}). Please report it to your instructor; "
               "set GRADER_DEBUG=1 to see the traceback.", file=sys.stderr)

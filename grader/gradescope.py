@@ -54,15 +54,26 @@ def missing_result(exercise, message: str) -> GradeResult:
 
 def run_autograder(exercise_id: str, submission: Path, results: Path) -> int:
     """Grade one Gradescope submission; always writes results.json, even when the grader fails."""
+    from .batch import internal_result
     from .exercise import find_exercise
     from .runner import grade
-    exercise = find_exercise(exercise_id)
+    try:
+        exercise = find_exercise(exercise_id)
+    except GraderError as err:  # the autograder is misconfigured: say so on Gradescope too, not only in a log
+        write_atomic(results, json.dumps({"score": 0, "output": f"The autograder is misconfigured ({err.message}); "
+                                          "this is not your fault. Please tell your instructor."}, indent=2) + "\n")
+        raise
     path = find_submission_file(submission, exercise.id)
     if path is None:
         result = missing_result(exercise, f"No file for {exercise.id} was found in your submission: upload "
                                           f"{exercise.id.replace('-', '_')}.py (written by `grade start {exercise.id}`).")
     else:
-        result = grade(exercise, path, shown_as=path.name)
+        try:
+            result = grade(exercise, path, shown_as=path.name)
+        except Exception as err:  # a grader bug: still a valid results.json, with the evidence for the instructor
+            write_atomic(results, gradescope_json(internal_result(exercise, f"{type(err).__name__}: {err}")))
+            print(f"grade: internal error ({type(err).__name__}: {err})", file=sys.stderr)
+            return 3
     write_atomic(results, gradescope_json(result))
     return 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import EXIT_FAILED, EXIT_OK, GraderError, UsageError
 from .exercise import Exercise, exercise_paths, find_exercise, load_exercise
+from .outputs import check_output_dir, check_output_file
 from .report_terminal import format_summary, use_color
 from .results import GradeResult, write_atomic
 from .workspace import Workspace
@@ -36,6 +37,12 @@ def _submission(exercise: Exercise, workspace: Workspace, given: str | None) -> 
     return path
 
 
+def _workspace(args) -> Workspace:
+    workspace = Workspace(getattr(args, "workspace", None))
+    check_output_dir(workspace.root, "--workspace" if getattr(args, "workspace", None) else "the workspace")
+    return workspace
+
+
 def _write_starter(exercise: Exercise, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, exercise.starter)
@@ -44,12 +51,14 @@ def _write_starter(exercise: Exercise, path: Path) -> None:
 def grade_once(args, exercise: Exercise | None = None) -> GradeResult:
     from .runner import grade
     exercise = exercise or find_exercise(args.exercise_id)
-    workspace = Workspace(args.workspace)
+    workspace = _workspace(args)
+    json_path = Path(args.json) if getattr(args, "json", None) else workspace.report_path(exercise.id, "json")
+    html_path = Path(args.html) if getattr(args, "html", None) else workspace.report_path(exercise.id, "html")
+    check_output_file(json_path, "--json", "result.json")  # before grading: a bad path must not cost a run
+    check_output_file(html_path, "--html", "report.html")
     submission = _submission(exercise, workspace, getattr(args, "submission", None))
     result = grade(exercise, submission, seed=getattr(args, "seed", None), shown_as=str(submission),
                    sandbox=getattr(args, "sandbox", None) or "standard")
-    json_path = Path(args.json) if getattr(args, "json", None) else workspace.report_path(exercise.id, "json")
-    html_path = Path(args.html) if getattr(args, "html", None) else workspace.report_path(exercise.id, "html")
     write_outputs(result, json_path, html_path)
     workspace.record(result)
     print(format_summary(result, color=use_color()))
@@ -79,7 +88,7 @@ def cmd_exercise(args) -> int:
 
 def cmd_start(args) -> int:
     exercise = find_exercise(args.exercise_id)
-    path = Workspace(args.workspace).submission_path(exercise.id)
+    path = _workspace(args).submission_path(exercise.id)
     if path.exists() and not args.force:
         print(f"{path} already exists: your work is kept. Use --force to start over from the starter.")
         return EXIT_OK
@@ -245,7 +254,7 @@ def _watch_round(args, exercise: Exercise, reason: str) -> None:
 def cmd_watch(args) -> int:
     """Grade now, then again whenever the file is saved; Ctrl-C stops cleanly with exit code 0."""
     exercise = find_exercise(args.exercise_id)
-    workspace = Workspace(args.workspace)
+    workspace = _workspace(args)
     path = _submission(exercise, workspace, args.submission)
     args.submission = str(path)
     args.json = args.html = args.seed = None

@@ -89,6 +89,8 @@ def cmd_release(args) -> int:
 
 
 def _prepare(out: Path, force: bool) -> None:
+    from .outputs import check_output_dir
+    check_output_dir(out, "OUTDIR")
     if (course_root() / "exercises").is_dir() and any(
             load_exercise(path, check_references=False).edition == "learner" for path in exercise_paths()):
         raise UsageError("this is a learner edition already; run `grade release` in the instructor's repository.")

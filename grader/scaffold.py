@@ -66,6 +66,17 @@ def {function}(x):
 '''
 
 
+def _writable_course() -> Path:
+    """The course checkout to add files to; never the copy pip installed inside the package."""
+    root = course_root()
+    if root.resolve() == (Path(__file__).resolve().parent / "_course").resolve():
+        raise UsageError(
+            f"`grade new` adds files to a course checkout (its exercises/ and solutions/), but this `grade` runs "
+            f"from an installed package ({root}), which pip owns and overwrites. Run it in your checkout of "
+            "cnn-grader: `cd cnn-grader && python -m grader new ...`, or `pip install -e .` there first.")
+    return root
+
+
 def cmd_new(args) -> int:
     exercise_id, function = args.exercise_id, args.function
     if not ID_PATTERN.match(exercise_id):
@@ -75,8 +86,9 @@ def cmd_new(args) -> int:
     module = exercise_id.replace("-", "_")
     if not module[0].isalpha():
         module = f"ex_{module}"
-    yaml_path = course_root() / "exercises" / f"{exercise_id}.yaml"
-    reference_path = course_root() / "solutions" / f"{module}.py"
+    root = _writable_course()
+    yaml_path = root / "exercises" / f"{exercise_id}.yaml"
+    reference_path = root / "solutions" / f"{module}.py"
     for path in (yaml_path, reference_path):
         if path.exists() and not args.force:
             raise UsageError(f"{path} exists already; use --force to overwrite it.")

@@ -30,17 +30,42 @@ def in_shard(learner_id: str, k: int, n: int) -> bool:
     return int.from_bytes(digest[:8], "big") % n == k - 1
 
 
+def read_manifest(folder: Path) -> dict | None:
+    """The folder's batch.json ({exercise, seed}), None when there is none; a damaged one is a usage error."""
+    from .batch import MANIFEST
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: not a batch manifest ({err}); was it edited by hand? "
+                         "Choose another output folder.") from None
+    if not isinstance(data, dict) or "exercise" not in data:
+        raise UsageError(f"{path}: not a batch manifest (it needs 'exercise' and 'seed'). Choose another folder.")
+    return data
+
+
 def cmd_merge(args) -> int:
     from . import batch as B
-    out = Path(args.out)
-    exercises = set()
-    seen: dict[str, Path] = {}
-    for folder in map(Path, args.dirs):
-        manifest = folder / B.MANIFEST
-        if not manifest.is_file():
+    from .outputs import check_output_dir
+    out = check_output_dir(args.out, "--out")
+    folders = list(map(Path, args.dirs))
+    manifests = {}
+    for folder in folders:  # every folder is checked before anything is copied
+        manifests[folder] = read_manifest(folder)
+        if manifests[folder] is None:
             raise UsageError(f"{folder} is not an output folder of `grade batch` (it has no {B.MANIFEST}).")
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        exercises.add((data.get("exercise"), data.get("seed")))
+    exercises = {(data.get("exercise"), data.get("seed")) for data in manifests.values()}
+    if len(exercises) != 1:
+        found = ", ".join(sorted(f"{ex} (seed {'default' if seed is None else seed})" for ex, seed in exercises))
+        raise UsageError(f"these folders grade different exercises or seeds: {found}. Merge one batch at a time.")
+    previous = read_manifest(out)
+    if previous is not None and (previous.get("exercise"), previous.get("seed")) not in exercises:
+        raise UsageError(f"{out} holds a batch of {previous.get('exercise')} (seed {previous.get('seed')}); "
+                         "choose another --out folder.")
+    seen: dict[str, Path] = {}
+    for folder in folders:
         for learner_dir in sorted((folder / B.LEARNERS).glob("*")):
             if learner_dir.name in seen and seen[learner_dir.name] != folder:
                 raise UsageError(f"learner '{learner_dir.name}' is in both {seen[learner_dir.name]} and {folder}; "
@@ -50,8 +75,6 @@ def cmd_merge(args) -> int:
             if target.resolve() != learner_dir.resolve():
                 shutil.rmtree(target, ignore_errors=True)
                 shutil.copytree(learner_dir, target)
-    if len(exercises) != 1:
-        raise UsageError(f"these folders grade different exercises or seeds ({sorted(map(str, exercises))}).")
     exercise_id, seed = exercises.pop()
     write_atomic(out / B.MANIFEST, json.dumps({"exercise": exercise_id, "seed": seed}, indent=2) + "\n")
     rows = [row for row in G.read_rows(out / B.LEARNERS) if row.learner in seen]
