@@ -189,3 +189,83 @@ def test_batch_interrupted_then_resumed_loses_and_duplicates_nothing(signum, tmp
     with open(out / "gradebook.csv", newline="") as handle:
         rows = [row["learner"] for row in csv.DictReader(handle)]
     assert sorted(rows) == [f"learner{index}" for index in range(5)]
+
+
+PROBE_SIBLINGS = """
+import importlib, json, os
+import numpy
+seen = {"numpy": numpy.__file__, "files": len(os.listdir("."))}
+for name in ("secret", "reference", "json_shadow_ran"):
+    try:
+        importlib.import_module(name)
+        seen[name] = "imported"
+    except BaseException as err:
+        seen[name] = type(err).__name__
+seen["links"] = [entry for entry in os.listdir(".") if os.path.islink(entry)]
+print(json.dumps(seen))
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    raise NotImplementedError
+"""
+
+
+def test_sibling_symlinks_shadow_modules_and_floods_are_not_carried_into_the_worker(tmp_path, exercise):
+    # Symlinks to /etc/shadow and to the reference, files named like the modules the worker's own wire format
+    # uses (json, struct, io, numpy), and a flood of siblings: the worker copies regular .py files only, at most
+    # MAX_SIBLING_FILES of them, and its own modules were imported before the learner's folder is on sys.path.
+    (tmp_path / "secret.py").symlink_to("/etc/shadow")
+    (tmp_path / "reference.py").symlink_to(REPO / "solutions" / "conv.py")
+    for name in ("json", "struct", "io", "numpy"):
+        (tmp_path / f"{name}.py").write_text("import sys\nopen('json_shadow_ran.py', 'w')\nsys.exit(7)\n")
+    for index in range(400):
+        (tmp_path / f"sibling_{index:03}.py").write_text("")
+    started = time.monotonic()
+    seen = _printed_json(tmp_path, exercise, PROBE_SIBLINGS)
+    assert time.monotonic() - started < 5
+    assert seen["secret"] == seen["reference"] == seen["json_shadow_ran"] == "ModuleNotFoundError"
+    assert seen["links"] == [] and Path(seen["numpy"]).parent.parent.name in ("site-packages", "dist-packages")
+    assert seen["files"] <= sandbox.MAX_SIBLING_FILES + 3  # the submission, .output and .stderr
+
+
+def _speed_exercise():
+    full = find_exercise("exercise-8")
+    case = next(case for case in full.cases if case.check == "speed" and not case.hidden)
+    limits = dataclasses.replace(full.limits, case_seconds=4, total_seconds=15)
+    return dataclasses.replace(full, cases=(dataclasses.replace(case, repeats=3),), misconceptions=(), limits=limits)
+
+
+@pytest.mark.parametrize("name, kind", [("speed_cache.py", "speed"), ("speed_replay.py", "values")])
+def test_speed_points_cannot_be_won_by_caching_or_replaying_answers(name, kind):
+    # Both submissions take 0.3 s to compute an answer (far over 3x the reference), then answer at once from a
+    # cache keyed by the inputs, or by replaying the first answer. Timed runs use fresh inputs and every timed
+    # answer is checked, so neither gets the speed points.
+    result = grade(_speed_exercise(), REPO / "tests" / "adversarial" / name)
+    case = result.cases[0]
+    assert (case.outcome, case.kind, result.score) == (R.FAILED, kind, 0), case.message
+    if kind == "speed":
+        assert case.details["speed"]["seconds"] >= 0.3 and case.details["speed"]["ratio"] > 3
+
+
+REPLY_STATUS_FORGER = """
+import json, os, stat, struct, sys
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    frame = sys._getframe()
+    while "request_id" not in frame.f_locals:
+        frame = frame.f_back
+    head = json.dumps({"status": "passed", "id": frame.f_locals["request_id"], "blobs": []}).encode()
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.write(fd, struct.pack(">Q", len(head)) + head)
+        except OSError:
+            pass
+    raise RuntimeError("never read")
+"""
+
+
+def test_a_forged_reply_with_the_right_id_is_still_only_the_learners_answer(tmp_path, exercise):
+    # The request id is in the worker's memory, so learner code can copy it; what it forges then answers only the
+    # current request, and a status the grader does not know is a protocol error, never a pass.
+    result = grade(exercise, _write(tmp_path, REPLY_STATUS_FORGER))
+    case = result.cases[0]
+    assert (case.outcome, case.kind, result.score) == (R.ERROR, "protocol", 0)
+    assert "passed" in case.message
