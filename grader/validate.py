@@ -29,12 +29,22 @@ def standin_source(dotted: str, entry_name: str) -> str:
                            rest=module_name[len(top):], attr=attr)
 
 
-def _grade_source(exercise, source: str, label: str):
+def _grade_source(exercise, source: str, label: str, dotted: str | None = None):
     from .runner import grade
+    shown = _origin(dotted) if dotted else f"the {label}"  # messages say "write your code in <this>"
     with tempfile.TemporaryDirectory(prefix="grade-validate-") as folder:
         path = Path(folder) / f"{exercise.entry.name}_{label}.py"
         path.write_text(source, encoding="utf-8")
-        return grade(exercise, path, shown_as=label)
+        return grade(exercise, path, shown_as=shown)
+
+
+def _origin(dotted: str) -> str:
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(dotted.rpartition(".")[0])
+    except ImportError:
+        spec = None
+    return str(spec.origin) if spec and spec.origin else dotted
 
 
 def check_exercise(path: Path) -> list[str]:
@@ -48,7 +58,8 @@ def check_exercise(path: Path) -> list[str]:
         return []  # a learner edition has no references to run; its outputs were checked at release
     where = f"{path}:1"
     problems = []
-    result = _grade_source(exercise, standin_source(exercise.reference, exercise.entry.name), "reference")
+    result = _grade_source(exercise, standin_source(exercise.reference, exercise.entry.name), "reference",
+                           exercise.reference)
     for case in result.cases:
         if not case.passed:
             problems.append(f"{where}: the reference {exercise.reference} fails case '{case.name}': {case.message}")
@@ -63,7 +74,8 @@ def check_exercise(path: Path) -> list[str]:
 
 
 def _check_misconception(exercise, item, where: str) -> list[str]:
-    result = _grade_source(exercise, standin_source(item.reference, exercise.entry.name), "misconception")
+    result = _grade_source(exercise, standin_source(item.reference, exercise.entry.name), "misconception",
+                           item.reference)
     failed = [case for case in result.cases if not case.passed]
     if not failed:
         return [f"{where}: misconception '{item.name}' ({item.reference}) passes every case; add a case it fails."]
@@ -108,10 +120,19 @@ def _kind(path: Path) -> str:
     return "quiz" if "\nquestions:" in f"\n{head}" else "exercise"
 
 
+def _expand(paths: list[Path]) -> list[Path]:
+    """A folder given on the command line stands for the .yaml files in it."""
+    expanded = []
+    for path in paths:
+        inside = sorted(path.glob("*.yaml")) if path.is_dir() else []
+        expanded.extend(inside or [path])
+    return expanded
+
+
 def cmd_validate(args) -> int:
     from .exercise import exercise_paths
     from .quiz.catalog import quiz_paths
-    paths = [Path(p) for p in args.paths] or [*exercise_paths(), *quiz_paths()]
+    paths = _expand([Path(p) for p in args.paths]) or [*exercise_paths(), *quiz_paths()]
     if not paths:
         print("Nothing to validate: no exercises or quizzes were found.")
         return EXIT_OK
@@ -119,7 +140,8 @@ def cmd_validate(args) -> int:
     ids: dict[str, Path] = {}
     for path in paths:
         if not path.is_file():
-            problems.append(f"{path}: no such file")
+            print(f"FAIL {path}", flush=True)
+            problems.append(f"{path}: no such file" if not path.exists() else f"{path}: no .yaml files in this folder")
             continue
         found = check_quiz(path) if _kind(path) == "quiz" else check_exercise(path)
         if path.stem in ids:  # progress and reports are keyed by id, across exercises and quizzes
