@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._args import as_nchw, compute_dtype, pair
-from .backward import conv2d_backward, conv2d_input_grad
+from .backward import conv2d_backward, conv2d_input_grad, maxpool_argmax
 from .conv import conv2d, conv2d_single, conv_geometry, pad_hw
 from .network import linear, relu
 from .pool import maxpool2d, pool_geometry, window_slices
@@ -20,6 +20,11 @@ def conv2d_single_flipped(image, kernel):
 def conv2d_single_size_off_by_one(image, kernel):
     """Mistake: output size H - KH (the +1 forgotten), so the last row and column are lost."""
     return conv2d_single(image, kernel)[:-1, :-1]
+
+
+def conv2d_single_flipped_left_right(image, kernel):
+    """Mistake: each kernel row reversed (what np.convolve does row by row), rows kept in order."""
+    return conv2d_single(image, np.asarray(kernel)[:, ::-1])
 
 
 # --- conv2d ----------------------------------------------------------------------------
@@ -83,6 +88,15 @@ def conv2d_channels_last(x, weight, bias=None, stride=1, padding=0):
     return conv2d(x, weight, bias, stride, padding).transpose(0, 2, 3, 1)
 
 
+def conv2d_bias_on_width(x, weight, bias=None, stride=1, padding=0):
+    """Mistake: `out + bias` with plain broadcasting adds bias[k] to output column k (it only
+    runs when F == OW; otherwise NumPy refuses to broadcast)."""
+    out = conv2d(x, weight, None, stride, padding)
+    if bias is None or np.shape(bias) != (out.shape[-1],):
+        raise ValueError("bias-on-width mistake needs a bias of length OW")
+    return out + np.asarray(bias).astype(out.dtype, copy=False)
+
+
 # --- maxpool2d ---------------------------------------------------------------------------
 
 def _pool_with(x, kernel_size, stride, padding, pad_value, reduce):
@@ -129,6 +143,18 @@ def flatten_batch_too(x, start_dim=1):
     return np.asarray(x).reshape(-1)
 
 
+def flatten_channels_last(x, start_dim=1):
+    """Mistake: the first flattened axis (channels) is moved to the end before flattening, the
+    channels-last (N, H, W, C) habit. Needs at least three flattened axes to differ from
+    column-major order."""
+    x = np.asarray(x)
+    start = normalize_start_dim(x.ndim, start_dim)
+    if x.ndim - start < 3:
+        raise ValueError("channels-last mistake needs at least three flattened axes")
+    axes = list(range(start)) + list(range(start + 1, x.ndim)) + [start]
+    return flatten(x.transpose(axes), start)
+
+
 # --- cnn_forward -------------------------------------------------------------------------
 
 def _cnn_forward_with(x, params, activation, flatten_fn):
@@ -145,6 +171,11 @@ def cnn_forward_no_relu(x, params):
 def cnn_forward_fortran_flatten(x, params):
     """Mistake: the pooled maps are flattened in column-major order before the linear layer."""
     return _cnn_forward_with(x, params, relu, flatten_fortran_order)
+
+
+def cnn_forward_channels_last_flatten(x, params):
+    """Mistake: the pooled maps are flattened as (N, H', W', F), channels last."""
+    return _cnn_forward_with(x, params, relu, flatten_channels_last)
 
 
 # --- conv2d_backward ---------------------------------------------------------------------
@@ -222,3 +253,75 @@ def maxpool2d_backward_average(dout, x, kernel_size, stride=None, padding=0):
     for _, _, index in window_slices(kernel, stride, out_size):
         dxp[index] += share
     return dxp[:, :, ph : ph + H, pw : pw + W]
+
+
+def conv2d_backward_dx_overwritten(dout, x, weight, stride=1, padding=0):
+    """Mistake: `dx_padded[window] = ...` instead of `+=`, so where windows overlap the last
+    window (in row-major order of the output) overwrites the others."""
+    _, dweight, dbias = conv2d_backward(dout, x, weight, stride, padding)
+    x = as_nchw(x)
+    weight = as_nchw(weight, "weight")
+    (sh, sw), (ph, pw) = pair(stride, "stride", minimum=1), pair(padding, "padding")
+    KH, KW = weight.shape[2:]
+    H, W = x.shape[2:]
+    dout = np.asarray(dout).astype(dweight.dtype, copy=False)
+    dxp = np.zeros(x.shape[:2] + (H + 2 * ph, W + 2 * pw), dtype=dweight.dtype)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dxp[:, :, i * sh : i * sh + KH, j * sw : j * sw + KW] = np.einsum(
+                "nf,fchw->nchw", dout[:, :, i, j], weight.astype(dweight.dtype, copy=False))
+    return dxp[:, :, ph : ph + H, pw : pw + W], dweight, dbias
+
+
+def _maxpool_backward_with(dout, x, kernel_size, stride, padding, pad_wins=False, last_tie=False,
+                           overwrite=False):
+    """maxpool2d_backward with one of three mistakes switched on."""
+    x = as_nchw(x)
+    kernel, stride, (ph, pw), out_size = pool_geometry(x.shape, kernel_size, stride, padding)
+    dtype = compute_dtype(dout, x)
+    H, W = x.shape[2:]
+    xp = pad_hw(x.astype(dtype, copy=False), ph, pw, value=0.0 if pad_wins else -np.inf)
+    valid = pad_hw(np.ones(x.shape, dtype=bool), ph, pw, value=pad_wins)
+    if last_tie:  # the first maximum of the reversed window is the last one of the window
+        flipped = maxpool_argmax(xp[:, :, ::-1, ::-1], valid[:, :, ::-1, ::-1], kernel, stride, out_size)
+        argmax = kernel[0] * kernel[1] - 1 - flipped[:, :, ::-1, ::-1]
+        argmax = np.where(_fits(xp.shape, kernel, stride, out_size), argmax, -1)
+    else:
+        argmax = maxpool_argmax(xp, valid, kernel, stride, out_size)
+    dout = np.asarray(dout).astype(dtype, copy=False)
+    dxp = np.zeros(xp.shape, dtype=dtype)
+    if overwrite:
+        n, c = np.indices(dout.shape[:2])
+        for i in range(out_size[0]):
+            for j in range(out_size[1]):
+                p, q = np.divmod(argmax[:, :, i, j], kernel[1])
+                dxp[n, c, i * stride[0] + p, j * stride[1] + q] = dout[:, :, i, j]
+    else:
+        for i, j, index in window_slices(kernel, stride, out_size):
+            dxp[index] += np.where(argmax == i * kernel[1] + j, dout, 0)
+    return dxp[:, :, ph : ph + H, pw : pw + W]
+
+
+def _fits(shape, kernel, stride, out_size):
+    """Reversing the padded map lines windows up with the original ones only if no rows or
+    columns are left over at the end; otherwise the last-tie variant does not apply."""
+    for size, k, s, o in zip(shape[2:], kernel, stride, out_size):
+        if (size - k) % s:
+            raise ValueError("last-tie mistake needs windows that end at the border")
+    return True
+
+
+def maxpool2d_backward_last_tie(dout, x, kernel_size, stride=None, padding=0):
+    """Mistake: ties go to the LAST maximum of the window (e.g. a `>=` comparison)."""
+    return _maxpool_backward_with(dout, x, kernel_size, stride, padding, last_tie=True)
+
+
+def maxpool2d_backward_zero_padding(dout, x, kernel_size, stride=None, padding=0):
+    """Mistake: padded cells hold 0 and can win a window of negatives, so its gradient is lost."""
+    return _maxpool_backward_with(dout, x, kernel_size, stride, padding, pad_wins=True)
+
+
+def maxpool2d_backward_overwrite(dout, x, kernel_size, stride=None, padding=0):
+    """Mistake: `dx[winner] = dout` instead of `+=`: a pixel that wins several overlapping
+    windows keeps only the last window's gradient."""
+    return _maxpool_backward_with(dout, x, kernel_size, stride, padding, overwrite=True)
