@@ -16,6 +16,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Grade NumPy exercises and quizzes on how convolutional networks treat images.",
         epilog="Start with `grade exercise-1`. Exit codes: 0 all passed, 1 something failed, 2 usage or "
                "definition error, 3 internal error.")
+    from . import __version__
+    parser.add_argument("--version", action="version", version=f"cnn-grader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def workspace_option(p):

@@ -29,6 +29,8 @@ def _submission(exercise: Exercise, workspace: Workspace, given: str | None) -> 
         path = Path(given)
         if not path.is_file():
             raise UsageError(f"there is no file {given} to grade.")
+        if path.suffix != ".py":  # Python imports only .py files; anything else would fail with a riddle
+            raise UsageError(f"--submission {given}: the file to grade must be a Python file ending in .py.")
         return path
     path = workspace.submission_path(exercise.id)
     if not path.exists():

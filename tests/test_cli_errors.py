@@ -140,3 +140,15 @@ def test_gradescope_always_writes_results(tmp_path, capsys):
     assert main(["--exercise", "nope", "--submission", str(tmp_path), "--results", str(results)]) == 2
     assert "misconfigured" in json.loads(results.read_text())["output"]
     assert "there is no exercise 'nope'" in capsys.readouterr().err
+
+
+def test_a_submission_that_is_not_python_is_refused(workspace, run_cli, afile):
+    _refused(run_cli("exercise-2", "--submission", afile), "--submission", "must be a Python file ending in .py")
+
+
+def test_version_and_unknown_options(run_cli):
+    from grader import __version__
+    code, out, _ = run_cli("--version")
+    assert code == 0 and __version__ in out
+    code, _, err = run_cli("exercise-2", "--bogus")
+    assert code == 2 and "--bogus" in err
