@@ -11,9 +11,11 @@ from pathlib import Path
 
 from .errors import UsageError
 
+# Every mount read-only (not only /: /dev/shm and the like are mounts of their own), then the work folder writable.
 _UNSHARE_SCRIPT = ('set -e; wd=$1; shift; mount --bind "$wd" "$wd"; cd "$wd"; '
                    'while [ "$1" != "--" ]; do mount -t tmpfs -o size=64k,mode=755 none "$1"; shift; done; shift; '
-                   'mount -o remount,bind,ro /; exec "$@"')
+                   'for m in $(cut -d" " -f2 /proc/self/mounts); do '
+                   '[ "$m" = "$wd" ] || mount -o remount,bind,ro "$m" 2>/dev/null || :; done; exec "$@"')
 _strict_cache: dict[str, list[str]] = {}
 
 

@@ -45,7 +45,12 @@ try:
     network = "open"
 except OSError as err:
     network = type(err).__name__
-print(json.dumps({"network": network, "repo": os.path.exists(%r), "solutions": os.path.exists(%r)}))
+try:  # /dev/shm is a mount of its own: making only / read-only would leave it writable
+    open("/dev/shm/strict-probe-%%d" %% os.getpid(), "w").close()
+    shm = "written"
+except OSError as err:
+    shm = type(err).__name__
+print(json.dumps({"network": network, "repo": os.path.exists(%r), "solutions": os.path.exists(%r), "shm": shm}))
 def conv2d(x, weight, bias=None, stride=1, padding=0):
     raise NotImplementedError
 """ % (str(REPO / "grader"), str(REPO / "solutions" / "conv.py"))
@@ -132,7 +137,8 @@ def test_strict_mode_cuts_the_network_and_hides_the_grader(tool, tmp_path, exerc
         pytest.skip(f"{tool} is not usable on this machine")
     monkeypatch.setitem(isolation._strict_cache, "prefix", candidates[tool])
     seen = _printed_json(tmp_path, exercise, PROBE_STRICT, "strict")
-    assert seen == {"network": seen["network"], "repo": False, "solutions": False}
+    assert seen == {"network": seen["network"], "repo": False, "solutions": False, "shm": seen["shm"]}
+    assert not list(Path("/dev/shm").glob("strict-probe-*"))  # bwrap gives a private /dev/shm; unshare a read-only one
     assert seen["network"] != "open"
     result = grade(exercise, _write(tmp_path, PROBE_STRICT), sandbox="strict")
     assert result.sandbox == "strict" and any(tool in note for note in result.notes)
