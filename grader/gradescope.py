@@ -40,8 +40,18 @@ def find_submission_file(folder: Path, exercise_id: str) -> Path | None:
     expected = folder / f"{exercise_id.replace('-', '_')}.py"
     if expected.is_file():
         return expected
-    candidates = sorted(p for p in folder.rglob("*.py") if p.is_file() and not p.name.startswith("."))
+    candidates = sorted(p for p in folder.rglob("*.py")
+                        if p.is_file() and not p.name.startswith(".") and not _through_link(p, folder))
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _through_link(path: Path, folder: Path) -> bool:
+    """True when `path` or a folder between it and `folder` is a symbolic link (it may lead anywhere)."""
+    while path != folder:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
 
 
 def missing_result(exercise, message: str) -> GradeResult:

@@ -140,6 +140,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are meant to be read by TAs and web servers
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()

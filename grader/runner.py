@@ -82,6 +82,8 @@ def _lost(case) -> R.CaseResult:
 
 
 def _unusable(path: Path) -> str:
+    if path.is_symlink():  # a link could point at the reference solutions or another learner's file
+        return f"{path} is a symbolic link. Submit the file itself, not a link to it."
     try:
         size = path.stat().st_size
     except OSError:
