@@ -220,11 +220,6 @@ class View:
             raise self.error(f"'{self.where}' must be at least {minimum}, not {self.value}")
         return value
 
-    def boolean(self) -> bool:
-        if not isinstance(self.value, bool):
-            raise self.fail("true or false")
-        return self.value
-
     def choice(self, options: tuple[str, ...]) -> str:
         value = self.text()
         if value not in options:
