@@ -23,6 +23,8 @@ from .shards import cmd_merge, in_shard, parse_shard  # noqa: F401 - `grade merg
 LEARNERS = "learners"
 MANIFEST = "batch.json"
 DONE = ".done"  # written last: its presence (with a matching fingerprint) means the learner is finished
+REPORT = "report.html"
+STALE_COPY = "results.json"  # older versions also wrote result.json again in Gradescope's shape; removed on rewrite
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,47 @@ def discover(submissions: Path, exercise: Exercise, seed: int | None, sandbox: s
             continue
         if entry.is_dir():
             learner_id, file = entry.name, find_submission_file(entry, exercise.id)
-        else:  # a .py file, or a link to nothing (recorded as no_submission, with the reason)
+        else:  # a .py file, or a link to nothing (recorded as an error, with the reason)
             learner_id, file = entry.stem, entry if entry.is_file() else None
         if learner_id in learners:
             raise UsageError(f"learner '{learner_id}' appears twice in {submissions} (a file and a folder?); "
                              "keep one.")
         learners[learner_id] = Learner(learner_id, file, _fingerprint(base, file), not entry.is_dir(), entry)
+    if not any(learner.file is not None for learner in learners.values()):
+        raise UsageError(nothing_to_grade(submissions, exercise))
     return list(learners.values())
+
+
+def nothing_to_grade(submissions: Path, exercise: Exercise) -> str:
+    """Why SUBMISSIONS holds no gradable file, listing what it does hold."""
+    expected = f"{exercise.id.replace('-', '_')}.py"
+    entries = sorted(submissions.iterdir())
+    folders = [entry.name + "/" for entry in entries if entry.is_dir() and not entry.name.startswith((".", "_"))]
+    others = [entry.name + ("/" if entry.is_dir() else "") for entry in entries]
+    others = [name for name in others if name not in folders]
+    if not entries:
+        found = "is empty"
+    else:
+        parts = []
+        if folders:
+            parts.append(f"{_count(folders, 'learner folder')} ({_names(folders)}), none with {expected} or a "
+                         "single .py file")
+        if others:
+            what = ("other entry", "other entries") if folders else ("entry", "entries")
+            hidden = any(name.startswith((".", "_")) for name in others)
+            skipped = " (names starting with . or _ are skipped)" if hidden else ""
+            parts.append(f"{_count(others, *what)} ({_names(others)}), none a readable learner .py file{skipped}")
+        found = "holds " + "; and ".join(parts)
+    return (f"{submissions} {found}: there is nothing to grade for {exercise.id}. Give a folder with one entry per "
+            f"learner: alice.py, or alice/{expected}.")
+
+
+def _count(items: list, one: str, many: str = "") -> str:
+    return f"1 {one}" if len(items) == 1 else f"{len(items)} {many or one + 's'}"
+
+
+def _names(items: list[str], limit: int = 5) -> str:
+    return ", ".join(items[:limit]) + (f", ... ({len(items) - limit} more)" if len(items) > limit else "")
 
 
 def _fingerprint(base: bytes, file: Path | None) -> str:
@@ -78,12 +114,11 @@ def is_done(out: Path, learner: Learner) -> bool:
 
 def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | None,
                   sandbox: str = "standard") -> str:
-    """Grade, write result.json, report.html and results.json atomically, then the done marker."""
+    """Grade, write result.json and report.html atomically, then the done marker; return the status."""
     from .gradescope import missing_result
     from .runner import grade
     if learner.file is None:
         result = missing_result(exercise, why_missing(exercise, learner.source))
-        status = G.NO_SUBMISSION
     elif learner.lone:  # the worker copies sibling .py files: a lone file must not see other learners' files
         with tempfile.TemporaryDirectory(prefix="grade-batch-") as private:
             copy = Path(private) / learner.file.name
@@ -91,12 +126,10 @@ def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | N
             result = _safe_grade(grade, exercise, copy, seed, sandbox)
     else:
         result = _safe_grade(grade, exercise, learner.file, seed, sandbox)
-    if learner.file is not None:
-        status = G.status_of(result)
     if _STOP["now"]:
         return ""
-    write_learner(out, learner, result, status)
-    return status
+    write_learner(out, learner, result)
+    return G.status_of(result)
 
 
 def why_missing(exercise: Exercise, source: Path | None) -> str:
@@ -126,16 +159,16 @@ def internal_result(exercise: Exercise, detail: str) -> GradeResult:
                          seed=exercise.seed, notes=[f"grader error: {detail}"[:500]])
 
 
-def write_learner(out: Path, learner: Learner, result: GradeResult, status: str) -> None:
-    from .gradescope import gradescope_json
+def write_learner(out: Path, learner: Learner, result: GradeResult) -> None:
+    """One file per kind of content: result.json (data), report.html (for the learner), .done (the marker)."""
     from .report_html import write_html
     folder = out / LEARNERS / learner.id
     (folder / DONE).unlink(missing_ok=True)
-    result.extras["batch"] = {"learner": learner.id, "status": status}
+    (folder / STALE_COPY).unlink(missing_ok=True)
+    result.extras["batch"] = {"learner": learner.id, "status": G.status_of(result)}
     write_atomic(folder / G.RESULT_FILE, result.to_json())
-    write_html(result, folder / "report.html")
-    write_atomic(folder / "results.json", gradescope_json(result))
-    if status != G.GRADER_ERROR:  # grader errors are retried by the next run
+    write_html(result, folder / REPORT)
+    if not G.grader_failed(result):  # grader errors are retried by the next run
         write_atomic(folder / DONE, learner.fingerprint)
 
 
@@ -219,9 +252,9 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
                     if not proc.is_alive() and index in inflight:  # the grading process itself died
                         learner = by_id[inflight.pop(index)]
                         write_learner(out, learner, internal_result(exercise, f"grading process ended "
-                                                                              f"({proc.exitcode})"), G.GRADER_ERROR)
+                                                                              f"({proc.exitcode})"))
                         remaining -= 1
-                        progress(learner.id, G.GRADER_ERROR)
+                        progress(learner.id, G.ERROR)
                         procs[index] = start(index)
                 continue
             if kind == "start":
@@ -258,6 +291,8 @@ def _check_manifest(out: Path, exercise: Exercise, seed) -> None:
 
 
 def cmd_batch(args) -> int:
+    from .course import current_course
+    print(current_course().describe(), flush=True)  # which course's definition grades the class
     exercise = find_exercise(args.exercise)
     k, n = parse_shard(args.shard)
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
@@ -297,12 +332,17 @@ def cmd_batch(args) -> int:
 
 
 def report(rows: list[G.Row], out: Path) -> int:
+    """The batch's last lines: learners per status, who was not graded and why; exit 3 when the grader failed."""
     counts = {status: sum(row.status == status for row in rows) for status in G.STATUSES}
-    print(", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items()) +
+    print("Learners: " + ", ".join(f"{count} {status}" for status, count in counts.items()) +
           f". Gradebook: {out / 'gradebook.csv'}")
-    if counts[G.GRADER_ERROR]:
-        failed = ", ".join(row.learner for row in rows if row.status == G.GRADER_ERROR)
-        print(f"grade: the grader failed for {failed}; run the same command again to retry them.", file=sys.stderr)
+    unusable = [row.learner for row in rows if G.not_graded(row.result)]
+    if unusable:
+        print(f"Not graded, no usable file: {_names(unusable, 10)} (result.json of each says why).")
+    failed = [row.learner for row in rows if G.grader_failed(row.result)]
+    if failed:
+        print(f"grade: the grader failed for {_names(failed, 10)}; run the same command again to retry them.",
+              file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_OK
 

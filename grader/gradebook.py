@@ -11,14 +11,15 @@ from xml.etree import ElementTree as ET
 
 from .results import GradeResult, read_result, write_atomic
 
-# A learner's status in the gradebook. Only "grader_error" is the grader's fault (and makes the batch exit 3).
-COMPLETE = "complete"  # every case passed
-PARTIAL = "partial"  # graded; some points lost (a file that does not import counts here too)
-NO_SUBMISSION = "no_submission"  # the learner's folder holds no file for this exercise
-GRADER_ERROR = "grader_error"  # the grader failed for this learner: re-run the batch to retry
-STATUSES = (COMPLETE, PARTIAL, NO_SUBMISSION, GRADER_ERROR)
+# A learner's status in the gradebook, read from the result alone (see docs/ci.md, "Statuses").
+PASSED = "passed"  # graded: every case passed
+PARTIAL = "partial"  # graded: some points, not all
+ZERO = "zero"  # graded: no points (wrong answers, or a file that does not import or crashes)
+ERROR = "error"  # not graded: no usable file (none, a link, too large), or the grader failed (retried next run)
+STATUSES = (PASSED, PARTIAL, ZERO, ERROR)
 
 RESULT_FILE = "result.json"
+UNUSABLE_KIND = "file"  # the kind of every case when no usable file was found (runner.py and gradescope.py)
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,20 @@ class Row:
 
 
 def status_of(result: GradeResult) -> str:
-    if any(case.kind == "internal" for case in result.cases):
-        return GRADER_ERROR
-    return COMPLETE if result.all_passed else PARTIAL
+    if not_graded(result) or grader_failed(result):
+        return ERROR
+    if result.all_passed:
+        return PASSED
+    return PARTIAL if result.score > 0 else ZERO
+
+
+def grader_failed(result: GradeResult) -> bool:
+    return any(case.kind == "internal" for case in result.cases)
+
+
+def not_graded(result: GradeResult) -> bool:
+    """No usable file for the exercise was found, so nothing ran."""
+    return bool(result.cases) and all(case.kind == UNUSABLE_KIND for case in result.cases)
 
 
 def read_rows(learners_dir: Path) -> list[Row]:
@@ -39,8 +51,8 @@ def read_rows(learners_dir: Path) -> list[Row]:
     rows = []
     for path in sorted(learners_dir.glob(f"*/{RESULT_FILE}")):
         result = read_result(path)
-        batch = result.extras.get("batch", {})
-        rows.append(Row(batch.get("learner", path.parent.name), batch.get("status", status_of(result)), result))
+        learner = result.extras.get("batch", {}).get("learner", path.parent.name)
+        rows.append(Row(learner, status_of(result), result))  # never a stored word: older folders used others
     return sorted(rows, key=lambda row: row.learner)
 
 
@@ -80,19 +92,21 @@ def to_json(rows: list[Row], exercise: str) -> str:
 
 
 def to_junit(rows: list[Row], exercise: str) -> str:
-    """One <testcase> per learner: a <failure> when points were lost, an <error> for grader problems."""
+    """One <testcase> per learner: a <failure> when points were lost (partial, zero), an <error> when it could
+    not be graded."""
     suite = ET.Element("testsuite", name=exercise, tests=str(len(rows)),
-                       failures=str(sum(row.status in (PARTIAL, NO_SUBMISSION) for row in rows)),
-                       errors=str(sum(row.status == GRADER_ERROR for row in rows)),
+                       failures=str(sum(row.status in (PARTIAL, ZERO) for row in rows)),
+                       errors=str(sum(row.status == ERROR for row in rows)),
                        time=f"{sum(row.result.duration for row in rows):.3f}")
     for row in rows:
         case = ET.SubElement(suite, "testcase", classname=exercise, name=row.learner,
                              time=f"{row.result.duration:.3f}")
         score = f"{row.result.score:g}/{row.result.max_score:g}"
         lost = [c.name for c in row.result.cases if not c.passed]
-        if row.status == GRADER_ERROR:
-            ET.SubElement(case, "error", message=f"grader error ({score})").text = row.result.summary
-        elif row.status != COMPLETE:
+        if row.status == ERROR:
+            why = "the grader failed" if grader_failed(row.result) else "no usable file"
+            ET.SubElement(case, "error", message=f"error: {why} ({score})").text = row.result.summary
+        elif row.status != PASSED:
             element = ET.SubElement(case, "failure", message=f"{row.status}: {score}")
             more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
             element.text = row.result.summary + (f"\nCases lost: {', '.join(lost[:5])}{more}" if lost else "")

@@ -55,8 +55,10 @@ def _through_link(path: Path, folder: Path) -> bool:
 
 
 def missing_result(exercise, message: str) -> GradeResult:
+    """The result of a submission without a file for the exercise: nothing ran, no points."""
     from . import results as R
-    cases = [R.CaseResult(case.name, case.points, R.NOT_RUN, kind="file", message=message,
+    from .gradebook import UNUSABLE_KIND
+    cases = [R.CaseResult(case.name, case.points, R.NOT_RUN, kind=UNUSABLE_KIND, message=message,
                           visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
     return R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message,
                          seed=exercise.seed)

@@ -67,39 +67,51 @@ def gradebook(out: Path) -> dict:
         return {row["learner"]: row for row in csv.DictReader(handle)}
 
 
+PARTLY = "def flatten(x, start_dim=1):\n    return x.reshape(len(x), -1) if x.ndim == 3 else x.reshape(-1)\n"
+
+
 def test_batch_grades_every_learner_on_its_own(course, tmp_path, run_cli):
+    (course / "gina.py").write_text(PARTLY)  # right on 3-D inputs only
     out = tmp_path / "out"
     code, stdout, err = run_cli("batch", course, "--exercise", "tiny-flatten", "--out", out, "--jobs", "2")
     assert code == 0, err
     book = gradebook(out)
     total = sum(POINTS.values())
-    assert set(book) == {"alice", "bob", "carol", "dan", "erin", "frank"}
+    assert set(book) == {"alice", "bob", "carol", "dan", "erin", "frank", "gina"}
     for learner in ("alice", "erin"):
-        assert book[learner]["status"] == "complete" and float(book[learner]["score"]) == total
-    for learner in ("bob", "carol", "dan"):  # wrong answer, crash on import, endless loop
-        assert book[learner]["status"] == "partial" and float(book[learner]["score"]) == 0
-    assert book["frank"]["status"] == "no_submission"
+        assert book[learner]["status"] == "passed" and float(book[learner]["score"]) == total
+    for learner in ("bob", "carol", "dan"):  # wrong answer, crash on import, endless loop: graded, no points
+        assert book[learner]["status"] == "zero" and float(book[learner]["score"]) == 0
+    assert book["frank"]["status"] == "error" and float(book["frank"]["score"]) == 0  # no file: not graded
+    gina = float(book["gina"]["score"])
+    assert book["gina"]["status"] == "partial" and gina == sum(POINTS.values()) - POINTS["worth two"]
     assert all(float(row["max_score"]) == total for row in book.values())
     assert {name: float(book["alice"][name]) for name in POINTS} == POINTS
     result = json.loads((out / "learners" / "bob" / "result.json").read_text())
     assert result["tests"][0]["details"].get("misconception") == "batch flattened too"
-    gradescope = json.loads((out / "learners" / "bob" / "results.json").read_text())
-    assert set(gradescope) == {"score", "execution_time", "output", "stdout_visibility", "tests"}
+    for learner in book:  # one file per kind of content: the data, the learner's report, the marker
+        assert sorted(path.name for path in (out / "learners" / learner).iterdir()) == \
+            [".done", "report.html", "result.json"]
     assert (out / "learners" / "alice" / "report.html").read_text().startswith("<!")
     suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
-    assert suite.get("tests") == "6" and suite.get("failures") == "4" and suite.get("errors") == "0"
+    assert suite.get("tests") == "7" and suite.get("failures") == "4" and suite.get("errors") == "1"
+    failures = {case.get("name"): case.find("failure") for case in suite.iter("testcase")}
+    assert failures["bob"].get("message").startswith("zero: 0/4") and failures["alice"] is None
+    assert failures["gina"].get("message").startswith(f"partial: {gina:g}/4")
+    assert suite.find("testcase[@name='frank']/error").get("message").startswith("error: no usable file")
     summary = json.loads((out / "gradebook.json").read_text())
-    assert summary["counts"] == {"complete": 2, "partial": 3, "no_submission": 1, "grader_error": 0}
+    assert summary["counts"] == {"passed": 2, "partial": 1, "zero": 3, "error": 1}
+    assert "Learners: 2 passed, 1 partial, 3 zero, 1 error." in stdout and "no usable file: frank" in stdout
 
     # Re-running skips everyone; a changed submission is graded again; --force re-grades all.
     stamp = (out / "learners" / "alice" / "result.json").stat().st_mtime_ns
     (course / "bob.py").write_text(CORRECT)
     code, stdout, _ = run_cli("batch", course, "--exercise", "tiny-flatten", "--out", out, "--jobs", "1")
-    assert code == 0 and "5 already graded, 1 to grade" in stdout
-    assert gradebook(out)["bob"]["status"] == "complete"
+    assert code == 0 and "6 already graded, 1 to grade" in stdout
+    assert gradebook(out)["bob"]["status"] == "passed"
     assert (out / "learners" / "alice" / "result.json").stat().st_mtime_ns == stamp
     code, stdout, _ = run_cli("batch", course, "--exercise", "tiny-flatten", "--out", out, "--force", "--jobs", "2")
-    assert code == 0 and "0 already graded, 6 to grade" in stdout
+    assert code == 0 and "0 already graded, 7 to grade" in stdout
 
 
 def test_shards_merge_into_the_single_machine_gradebook(course, tmp_path, run_cli):
@@ -139,12 +151,72 @@ def test_a_grader_failure_is_recorded_and_retried(course, tmp_path, run_cli, mon
     monkeypatch.setattr(grader.runner, "grade", flaky)
     out = tmp_path / "out"
     code, _, err = run_cli("batch", course, "--exercise", "tiny-flatten", "--out", out, "--jobs", "1")
-    assert code == 3 and "bob" in err
-    assert gradebook(out)["bob"]["status"] == "grader_error"
+    assert code == 3 and "the grader failed for bob" in err
+    assert gradebook(out)["bob"]["status"] == "error"
+    assert ET.parse(out / "junit.xml").getroot().find("testsuite/testcase[@name='bob']/error").get("message") \
+        .startswith("error: the grader failed")
     assert not (out / "learners" / "bob" / ".done").exists() and (out / "learners" / "alice" / ".done").exists()
     monkeypatch.setattr(grader.runner, "grade", real)
     code, stdout, _ = run_cli("batch", course, "--exercise", "tiny-flatten", "--out", out, "--jobs", "1")
-    assert code == 0 and "1 already graded, 1 to grade" in stdout and gradebook(out)["bob"]["status"] == "partial"
+    assert code == 0 and "1 already graded, 1 to grade" in stdout and gradebook(out)["bob"]["status"] == "zero"
+
+
+@pytest.mark.parametrize("entries, words", [
+    ({}, ["is empty", "nothing to grade for tiny-flatten", "alice/tiny_flatten.py"]),
+    ({"notes.txt": "x", "marks.csv": "y", ".hidden.py": CORRECT},
+     ["holds 3 entries (.hidden.py, marks.csv, notes.txt), none a readable learner .py file (names starting "
+      "with . or _ are skipped)"]),
+    ({"bob/a.py": "x = 1", "bob/b.py": "y = 2", "carol/readme.md": "", "list.txt": ""},
+     ["holds 2 learner folders (bob/, carol/), none with tiny_flatten.py or a single .py file",
+      "; and 1 other entry (list.txt), none a readable learner .py file:"]),
+])
+def test_a_folder_with_nothing_to_grade_is_a_usage_error(course, tmp_path, run_cli, entries, words):
+    subs = tmp_path / "empty"
+    subs.mkdir()
+    for name, text in entries.items():
+        (subs / name).parent.mkdir(parents=True, exist_ok=True)
+        (subs / name).write_text(text)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("batch", subs, "--exercise", "tiny-flatten", "--out", out)
+    assert code == 2 and all(word in err for word in words), err
+    assert not (out / "gradebook.csv").exists()
+
+
+def test_a_shard_without_learners_still_writes_an_empty_gradebook(course, tmp_path, run_cli):
+    subs = tmp_path / "one"
+    subs.mkdir()
+    (subs / "alice.py").write_text(CORRECT)
+    from grader.shards import in_shard
+    empty_shard = next(k for k in (1, 2) if not in_shard("alice", k, 2))
+    code, stdout, err = run_cli("batch", subs, "--exercise", "tiny-flatten", "--out", tmp_path / "o",
+                                "--shard", f"{empty_shard}/2")
+    assert code == 0, err
+    assert "0 learner(s)" in stdout and gradebook(tmp_path / "o") == {}
+
+
+@pytest.mark.parametrize("kinds, outcomes, points, status", [
+    (["", ""], ["passed", "passed"], [1, 2], "passed"),
+    (["", "values"], ["passed", "failed"], [1, 0], "partial"),
+    (["values", "import"], ["failed", "error"], [0, 0], "zero"),
+    (["file", "file"], ["not_run", "not_run"], [0, 0], "error"),  # no usable file: nothing ran
+    (["", "internal"], ["passed", "error"], [1, 0], "error"),  # the grader failed on one case
+])
+def test_status_words_follow_the_result(kinds, outcomes, points, status):
+    from grader import gradebook as G
+    from grader.results import CaseResult, GradeResult
+    cases = [CaseResult(f"case {i}", 1 + i, outcome, got, kind=kind)
+             for i, (kind, outcome, got) in enumerate(zip(kinds, outcomes, points))]
+    assert G.status_of(GradeResult("ex", "title", cases)) == status
+
+
+def test_older_result_files_are_read_with_todays_status_words(tmp_path):
+    from grader import gradebook as G
+    from grader.results import CaseResult, GradeResult
+    result = GradeResult("ex", "title", [CaseResult("only", 1, "failed", kind="values")])
+    result.extras["batch"] = {"learner": "bob", "status": "partial"}  # what an older version wrote for 0 points
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "result.json").write_text(result.to_json())
+    assert [(row.learner, row.status) for row in G.read_rows(tmp_path)] == [("bob", "zero")]
 
 
 def test_usage_errors_name_the_problem(course, tmp_path, run_cli):
@@ -176,7 +248,7 @@ def test_sigint_stops_cleanly_and_a_rerun_resumes(course, tmp_path, repo):
     rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{finished} already graded, {6 - finished} to grade" in rerun.stdout
-    assert len(gradebook(out)) == 6 and gradebook(out)["slow0"]["status"] == "complete"
+    assert len(gradebook(out)) == 6 and gradebook(out)["slow0"]["status"] == "passed"
 
 
 def test_gradescope_entry_always_writes_results(course, tmp_path):

@@ -2,9 +2,11 @@
 
 import io
 import json
+import re
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from grader import cli
 from grader.quiz.catalog import find_quiz, list_quizzes
@@ -47,7 +49,7 @@ def test_wrong_answers_lose_points_and_exit_1(tmp_path):
     wrong.write_text(yaml.safe_dump(answers))
     report = tmp_path / "r.json"
     assert grade("quiz", "sizes-and-counts", "--answers", str(wrong), "--json", str(report)) == 1
-    tests = {t["name"]: t for t in json.loads(report.read_text())["tests"]}
+    tests = {t["details"]["id"]: t for t in json.loads(report.read_text())["tests"]}
     assert tests["q4-conv-parameters"]["score"] == 0 and tests["q4-conv-parameters"]["outcome"] == "failed"
     assert "4 sizes, you gave 3" in tests["q3-conv-output-shape"]["message"]
     assert tests["q6-flatten-length"]["outcome"] == "not_attempted"
@@ -149,7 +151,51 @@ def test_interactive_mode_asks_one_question_at_a_time_and_grades(monkeypatch, tm
     code, result = run_interactive(monkeypatch, tmp_path, "convolution", "\n".join(lines) + "\n")
     out = capsys.readouterr().out
     assert code == 0 and result["score"] == result["max_score"]
-    assert out.count("Question ") >= len(lines) and "1) " in out and "Why:" in out
+    assert out.count("Question ") >= len(lines) and "  a. " in out and "Why:" in out
+
+
+def test_interactive_mode_writes_its_report_to_the_workspace_and_says_where(monkeypatch, tmp_path, capsys):
+    lines = key_lines(tmp_path, "flatten-and-pool")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    workspace = tmp_path / "ws"
+    assert grade("quiz", "flatten-and-pool", "--workspace", str(workspace), "--learner", "ada") in (0, 1)
+    reports = workspace / "reports"
+    result = json.loads((reports / "flatten-and-pool.json").read_text())
+    page = (reports / "flatten-and-pool.html").read_text()
+    assert f"Report: {reports / 'flatten-and-pool.html'}" in capsys.readouterr().out
+    assert result["kind"] == "quiz" and "(terminal)" not in page
+    assert "Quiz report for ada: answers typed in the terminal on" in page
+
+
+def test_a_bad_report_path_is_refused_before_any_question_is_asked(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
+    (tmp_path / "taken").mkdir()
+    assert grade("quiz", "convolution", "--html", str(tmp_path / "taken"), "--workspace", str(tmp_path / "ws")) == 2
+    captured = capsys.readouterr()
+    assert "--html" in captured.err and "is a folder" in captured.err and "Question 1" not in captured.out
+
+
+def test_the_html_report_letters_answers_lists_multi_answers_and_names_questions(tmp_path):
+    quiz = course_quiz("flatten-and-pool")
+    multi = next(q for q in quiz.questions if q.type == "multiple")
+    single = next(q for q in quiz.questions if q.type == "single")
+    wrong_pick = next(n for n in range(1, len(multi.choices) + 1) if n not in multi.answer)
+    picked = sorted({multi.answer[0], wrong_pick})
+    answers = tmp_path / "mine.yaml"
+    answers.write_text(yaml.safe_dump({multi.id: picked, single.id: single.answer}))
+    html = tmp_path / "r.html"
+    assert grade("quiz", quiz.id, "--answers", str(answers), "--html", str(html), "--learner", "ada",
+                 "--workspace", str(tmp_path / "ws")) == 1
+    page = html.read_text()
+    letter = "abcdefgh"
+    yours = "".join(f"<li>{letter[n - 1]}. {escape(multi.choices[n - 1])}</li>" for n in picked)
+    assert f"<dd><ul>{yours}</ul></dd>" in page and not re.search(r"<dd>(<ul><li>)?\d\) ", page)
+    assert f"<dd>{letter[single.answer - 1]}. {escape(single.choices[single.answer - 1])}</dd>" in page
+    headings = re.findall(r"<h2>[^<]*</h2>", page)
+    for number, question in enumerate(quiz.questions, start=1):
+        assert any(f"Question {number}: {question.heading}" in h for h in headings)
+        assert not any(question.id in h for h in headings)
+    assert f"Quiz report for ada: answers from {answers}." in page
 
 
 def test_interactive_mode_re_asks_after_unreadable_input(monkeypatch, tmp_path, capsys):

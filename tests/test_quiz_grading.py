@@ -4,6 +4,8 @@ import math
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grader.quiz import answers as A
 from grader.quiz.catalog import quiz_paths
@@ -87,16 +89,112 @@ def test_every_question_type_grades_right_wrong_and_normalised_answers(posed, qi
 
 
 def test_a_wrong_multiple_select_says_what_was_missed_and_what_was_extra(posed):
-    case = grade_raw(posed["q-multi"], "1, 2")
-    assert "you missed 3" in case.message and "2 should not be picked" in case.message
+    case = grade_raw(posed["q-multi"], "1, 2")  # choices are shown lettered, so the message uses letters too
+    assert "You answered a, b; the answer is a, c" in case.message
+    assert "you missed c" in case.message and "b should not be picked" in case.message
 
 
 def test_reports_get_question_answers_choices_and_explanation(posed):
     case = grade_raw(posed["q-single"], "1")
     details = case.details
-    assert details["question"] == "Which one?"
-    assert details["your_answer"] == "1) a vector" and details["right_answer"] == "2) a feature map"
+    assert details["question"] == "Which one?" and details["id"] == "q-single"
+    assert details["your_answer"] == "a. a vector" and details["right_answer"] == "b. a feature map"
     assert details["choices"] == ["a vector", "a feature map", "a label"]
+    multi = grade_raw(posed["q-multi"], "b, c").details  # a list of lettered choices, one item each
+    assert multi["your_answer"] == ["b. flattens", "c. keeps the strongest response"]
+    assert multi["right_answer"] == ["a. downsamples", "c. keeps the strongest response"]
+
+
+def test_cases_are_named_by_number_and_readable_title_never_by_id(posed):
+    quiz = load_quiz_text(QUIZ.replace("    prompt: Shape?", "    title: The output shape\n    prompt: Shape?"),
+                          "kinds.yaml")
+    result = grade_quiz(quiz, pose_quiz(quiz, 0), {}, 0)
+    assert [case.name for case in result.cases] == [
+        "Question 1: Q single", "Question 2: Q multi", "Question 3: Q tf", "Question 4: Q num",
+        "Question 5: The output shape", "Question 6: Q text"]
+    assert [case.details["id"] for case in result.cases] == [q.id for q in quiz.questions]
+
+
+@pytest.mark.parametrize("qid, heading", [
+    ("q2-products-summed", "Products summed"), ("q10_filters_give_channels", "Filters give channels"),
+    ("q7", ""), ("kernel-size", "Kernel size"), ("quick-q2-check", "Quick q2 check"),
+])
+def test_a_heading_is_read_from_the_id_without_its_number(qid, heading):
+    quiz = load_quiz_text(QUIZ.replace("id: q-single", f"id: {qid}"), "kinds.yaml")
+    assert quiz.questions[0].heading == heading
+    name = grade_quiz(quiz, pose_quiz(quiz, 0), {}, 0).cases[0].name
+    assert name == (f"Question 1: {heading}" if heading else "Question 1") and qid not in name
+
+
+# Text answers: the accepted list names each idea once; the rule, not the list, absorbs plural and "layer".
+@pytest.mark.parametrize("accepted, typed", [
+    (["dense", "dense layers"], ["dense layer", "Dense Layers", "a dense layer", "dense"]),
+    (["fc"], ["fc layer", "FC layers", "the fc"]),
+    (["linear", "linear layers"], ["linear layer"]),
+    (["feature map", "activation map"], ["activation maps", "feature maps", "Feature-Maps!"]),
+    (["edge"], ["edges"]),
+    (["bias"], ["biases"]),
+    (["box"], ["boxes"]),
+    (["patch"], ["patches"]),
+    (["quantity"], ["quantities"]),
+    (["house"], ["houses"]),
+    (["class"], ["classes"]),
+    (["layer"], ["layers", "the layer"]),  # a lone "layer" is the answer itself, not a suffix
+])
+def test_singular_plural_and_a_trailing_layer_never_decide_a_text_answer(accepted, typed):
+    for text in typed:
+        assert A.matches(A.TEXT, text, tuple(accepted)), (text, accepted)
+
+
+@pytest.mark.parametrize("accepted, typed", [
+    (["pool"], ["pooling", "pooling layer", "pooled"]),
+    (["pooling"], ["pool", "pools"]),
+    (["max pooling"], ["mean pooling", "max", "pooling"]),
+    (["feature map"], ["feature", "map", "feature maps layer extra"]),
+    (["sum"], ["sums up", "mean"]),
+    (["dense"], ["layer", "dense network"]),
+    (["class"], ["clas", "cla"]),
+])
+def test_the_rule_keeps_different_answers_apart(accepted, typed):
+    for text in typed:
+        assert not A.matches(A.TEXT, text, tuple(accepted)), (text, accepted)
+
+
+def _english_plural(word: str) -> str:
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def test_every_word_of_the_course_matches_its_regular_plural():
+    words = {word.lower() for path in quiz_paths() for word in path.read_text().split()
+             if word.isalpha() and len(word) > 2 and not word.endswith("s")}  # "-s" words: see the table above
+    assert len(words) > 200
+    for word in sorted(words):
+        assert A.word_stem(word) == A.word_stem(_english_plural(word)), word
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrtuvwxyz", min_size=3, max_size=12), st.sampled_from(["", "the "]),
+       st.sampled_from(["", " layer", " layers"]))
+def test_any_word_matches_its_plural_with_or_without_layer(word, article, layer):
+    assert A.matches(A.TEXT, f"{article}{_english_plural(word)}{layer}", (f"max {word}", word))
+
+
+def test_no_accepted_text_answer_of_one_question_becomes_right_for_another():
+    """Across the course, the rule only merges answers that were accepted for the same question."""
+    texts = []
+    for path in quiz_paths():
+        quiz = load_quiz(path)
+        texts += [(quiz.id, q.id, q.answer) for q in quiz.questions if q.type == "text" and q.answer]
+    assert texts
+    for quiz_id, qid, accepted in texts:
+        keys = {A.normalise_text(option) for option in accepted}
+        for other_quiz, other_id, others in texts:
+            if (other_quiz, other_id) != (quiz_id, qid):
+                clashes = [option for option in others if A.normalise_text(option) in keys]
+                assert not clashes, f"{other_quiz}/{other_id} {clashes} would be right for {quiz_id}/{qid}"
 
 
 @pytest.mark.parametrize("qtype, raw", [
@@ -188,8 +286,9 @@ def test_hashed_keys_check_answers_without_containing_the_plaintext(tmp_path):
         assert item.answer is None
         key = right.answer[-1] if right.question.type == "text" else right.answer
         assert grade_question(item, key).passed, item.id
-        if item.question.type == "text":
-            assert grade_question(item, "  ACTIVATION-map ").passed
+        if item.question.type == "text":  # the same rule behind a hash: plural and "layer" do not count
+            for typed in ("  ACTIVATION-map ", "activation maps", "the feature map layers"):
+                assert grade_question(item, typed).passed, typed
         wrong = {"single": 1, "multiple": (1,), "true_false": True, "numeric": 0.5, "shape": (8, 16),
                  "text": "kernel"}[item.question.type]
         case = grade_question(item, wrong)

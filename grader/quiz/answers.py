@@ -12,8 +12,8 @@ SINGLE, MULTIPLE, TRUE_FALSE, NUMERIC, SHAPE, TEXT = "single", "multiple", "true
 TYPES = (SINGLE, MULTIPLE, TRUE_FALSE, NUMERIC, SHAPE, TEXT)
 
 HOW_TO_ANSWER = {
-    SINGLE: "the number of one choice (for example 2)",
-    MULTIPLE: "the numbers of every right choice, separated by commas (for example 1, 3)",
+    SINGLE: "the letter of one choice (for example b)",
+    MULTIPLE: "the letters of every right choice, separated by commas (for example a, c)",
     TRUE_FALSE: "true or false",
     NUMERIC: "a number (for example 784 or 0.25)",
     SHAPE: "a shape such as (8, 16, 14, 14) or 8x16x14x14",
@@ -23,6 +23,7 @@ HOW_TO_ANSWER = {
 _TRUE = {"true", "t", "yes", "y"}
 _FALSE = {"false", "f", "no", "n"}
 _ARTICLES = {"a", "an", "the"}
+_LAYER = {"layer", "layers"}  # "dense layer" and "dense" name the same thing
 _PUNCTUATION = str.maketrans({ch: " " for ch in string.punctuation})
 
 
@@ -31,11 +32,24 @@ class AnswerFormatError(ValueError):
 
 
 def normalise_text(text: str) -> str:
-    """Case, accents' compatibility forms, punctuation and extra spaces do not matter; a leading article neither."""
+    """The form two text answers are compared in (documented in docs/quiz-format.md): case, compatibility forms,
+    punctuation and spacing, a leading article, a trailing word "layer(s)" and singular/plural do not count."""
     words = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCTUATION).split()
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
-    return " ".join(words)
+    if len(words) > 1 and words[-1] in _LAYER:
+        words = words[:-1]
+    return " ".join(word_stem(word) for word in words)
+
+
+def word_stem(word: str) -> str:
+    """One spelling for a word's singular and plural: drop a final s (not ss), then a final e, then a final s
+    again, and read a final y as i; map/maps, edge/edges, box/boxes, bias/biases, quantity/quantities agree.
+    Only endings are dropped, so words that differ otherwise (pool/pooling, sum/mean) stay apart."""
+    for ending in ("s", "e", "s"):
+        if word.endswith(ending) and not word.endswith("ss") and len(word) > 2:
+            word = word[:-1]
+    return word[:-1] + "i" if word.endswith("y") and len(word) > 2 else word
 
 
 def parse(qtype: str, raw: Any, n_choices: int = 0) -> Any:
@@ -55,10 +69,15 @@ def _choice_number(raw: Any, n_choices: int) -> int:
     elif isinstance(raw, int) and not isinstance(raw, bool):
         number = raw
     else:
-        raise AnswerFormatError(f"'{raw}' is not a choice number; give a number from 1 to {n_choices}")
+        raise AnswerFormatError(f"'{raw}' is not a choice; give {_choice_range(n_choices)}")
     if not 1 <= number <= n_choices:
-        raise AnswerFormatError(f"there is no choice {raw}; give a number from 1 to {n_choices}")
+        raise AnswerFormatError(f"there is no choice {raw}; give {_choice_range(n_choices)}")
     return number
+
+
+def _choice_range(n_choices: int) -> str:
+    numbers = f"a number from 1 to {n_choices}"
+    return numbers if n_choices > 26 else f"a letter from a to {choice_label(n_choices)} (or {numbers})"
 
 
 def _parse_single(raw: Any, n_choices: int) -> int:
@@ -168,17 +187,32 @@ def canonical(qtype: str, value: Any) -> str:
     return str(value)
 
 
+def choice_label(number: int) -> str:
+    """The letter a choice is shown with (a, b, c...); a number past z."""
+    return chr(ord("a") + number - 1) if 1 <= number <= 26 else str(number)
+
+
+def show_choices(value: Any, choices: tuple[str, ...]) -> list[str]:
+    """Each picked choice as it is listed: 'b. a feature map'."""
+    picked = value if isinstance(value, tuple) else (value,)
+    return [f"{choice_label(n)}. {choices[n - 1]}" if 0 < n <= len(choices) else choice_label(n) for n in picked]
+
+
 def show(qtype: str, value: Any, choices: tuple[str, ...] = ()) -> str:
-    """How an answer reads in reports: '2) a feature map', '(8, 16, 14, 14)', 'true'."""
-    if qtype == SINGLE:
-        return f"{value}) {choices[value - 1]}" if 0 < value <= len(choices) else str(value)
-    if qtype == MULTIPLE:
-        parts = [f"{n}) {choices[n - 1]}" if 0 < n <= len(choices) else str(n) for n in value]
-        return "; ".join(parts) if parts else "(none)"
+    """How an answer reads in one line: 'b. a feature map', 'a, c', '(8, 16, 14, 14)', 'true', typed text."""
+    if qtype in (SINGLE, MULTIPLE):
+        if not choices:
+            return ", ".join(map(choice_label, value)) if isinstance(value, tuple) else choice_label(value)
+        return "; ".join(show_choices(value, choices)) or "(none)"
     if qtype == SHAPE:
         return "(" + ", ".join(str(d) for d in value) + ("," if len(value) == 1 else "") + ")"
-    if qtype == TEXT and isinstance(value, tuple):
-        return " / ".join(value)
+    if qtype == TEXT and isinstance(value, tuple):  # the accepted answers, each spelling that counts the same once
+        first: dict[str, str] = {}
+        for option in value:
+            first.setdefault(normalise_text(option), option)
+        return " / ".join(first.values())
+    if qtype == TEXT:
+        return " ".join(str(value).split())
     if qtype == NUMERIC:
         return _number_text(value)
     return canonical(qtype, value)

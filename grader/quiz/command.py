@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import EXIT_FAILED, EXIT_OK, GraderError, UsageError
+from ..outputs import check_output_dir, check_output_file
 from ..results import GradeResult, write_atomic
 from ..workspace import Workspace
 from .answerfile import answer_key_text, load_answers
@@ -31,20 +33,39 @@ def cmd_quiz(args: Any, stdin=None, stdout=None) -> int:
         else:
             stdout.write(text)
         return EXIT_OK
+    workspace = Workspace(args.workspace)
     if args.answers:
+        json_path, html_path = _report_paths(args)
         sheet = load_answers(args.answers, quiz)
         seed = _agree(chosen, sheet.seed, args.answers)
         result = grade_quiz(quiz, pose_quiz(quiz, seed), dict(sheet.answers), seed, submission=str(args.answers))
-    else:
+        source = f"answers from {args.answers}"
+    else:  # a learner taking the quiz: the report lands in the workspace, as for exercises
+        check_output_dir(workspace.root, "--workspace" if args.workspace else "the workspace")
+        json_path, html_path = _report_paths(args, workspace, quiz.id)  # checked before the questions are asked
         seed = 0 if chosen is None else chosen
         posed = pose_quiz(quiz, seed)
         given = ask_all(posed, stdin, stdout, title=f"Quiz: {quiz.title}" + (f"\n{quiz.description}"
                                                                              if quiz.description else ""))
-        result = grade_quiz(quiz, posed, given, seed, submission="(terminal)")
-    Workspace(args.workspace).record(result)
-    _write_reports(result, args)
+        result = grade_quiz(quiz, posed, given, seed)
+        source = f"answers typed in the terminal on {datetime.now():%d %B %Y at %H:%M}"
+    result.extras["subtitle"] = f"Quiz report{f' for {args.learner}' if args.learner else ''}: {source}."
+    workspace.record(result)
+    _write_reports(result, json_path, html_path)
     print(_summary(result, color=stdout.isatty() if hasattr(stdout, "isatty") else False), file=stdout)
+    if html_path or json_path:
+        print(f"Report: {html_path or json_path}", file=stdout)
     return EXIT_OK if result.all_passed else EXIT_FAILED
+
+
+def _report_paths(args: Any, workspace: Workspace | None = None, quiz_id: str = "") -> tuple[Path | None, ...]:
+    """--json and --html, else (with a workspace) its reports/<quiz>.json and .html; checked before grading."""
+    paths = []
+    for option, suffix, example in (("--json", "json", "result.json"), ("--html", "html", "report.html")):
+        given = getattr(args, suffix)
+        path = Path(given) if given else (workspace.report_path(quiz_id, suffix) if workspace else None)
+        paths.append(check_output_file(path, option, example) if path else None)
+    return paths[0], paths[1]
 
 
 def _check_options(args: Any) -> None:
@@ -85,18 +106,18 @@ def _write(path: str, text: str) -> None:
         raise GraderError(f"cannot write {path} ({err.strerror})") from None
 
 
-def _write_reports(result: GradeResult, args: Any) -> None:
-    if args.json:
-        _write(args.json, result.to_json() + "\n")
-    if args.html:
+def _write_reports(result: GradeResult, json_path: Path | None, html_path: Path | None) -> None:
+    if json_path:
+        _write(str(json_path), result.to_json() + "\n")
+    if html_path:
         try:
             from ..report_html import write_html
         except ImportError:
             raise GraderError("the HTML report is not available in this installation; use --json") from None
         try:
-            write_html(result, Path(args.html))
+            write_html(result, html_path)
         except OSError as err:
-            raise GraderError(f"cannot write {args.html} ({err.strerror})") from None
+            raise GraderError(f"cannot write {html_path} ({err.strerror})") from None
 
 
 def _summary(result: GradeResult, color: bool) -> str:

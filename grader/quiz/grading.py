@@ -26,21 +26,36 @@ def right_answer_text(posed: Posed) -> str:
     return A.show(posed.question.type, posed.answer, posed.question.choices)
 
 
-def grade_question(posed: Posed, given: Any = _NO_ANSWER) -> CaseResult:
-    """`given` is a typed answer (see answers.parse); leave it out for an unanswered question."""
+def _for_report(qtype: str, value: Any, choices: tuple[str, ...]) -> str | list[str]:
+    """A multiple-select answer as a list of its choices ('a. ...'), any other answer as one line."""
+    if qtype == A.MULTIPLE:
+        return A.show_choices(value, choices)
+    return A.show(qtype, value, choices)
+
+
+def heading(number: int, posed: Posed) -> str:
+    return f"Question {number}: {posed.question.heading}" if posed.question.heading else f"Question {number}"
+
+
+def grade_question(posed: Posed, given: Any = _NO_ANSWER, number: int = 0) -> CaseResult:
+    """`given` is a typed answer (see answers.parse); leave it out for an unanswered question. `number` (from 1)
+    names the case "Question 2: Products summed"; without it the case is named by the question id."""
     question = posed.question
     details: dict[str, Any] = {
+        "id": question.id,
         "question": posed.prompt,
         "type": question.type,
-        "your_answer": "" if given is _NO_ANSWER else A.show(question.type, given, question.choices),
-        "right_answer": right_answer_text(posed),
+        "your_answer": "" if given is _NO_ANSWER else _for_report(question.type, given, question.choices),
+        "right_answer": right_answer_text(posed) if posed.answer is None else
+        _for_report(question.type, posed.answer, question.choices),
         "explanation": posed.explanation,
     }
     if question.choices:
         details["choices"] = list(question.choices)
     if posed.values:
         details["params"] = {name: value for name, value in posed.values}
-    case = CaseResult(name=question.id, max_points=question.points, outcome=FAILED, details=details)
+    name = heading(number, posed) if number else question.id
+    case = CaseResult(name=name, max_points=question.points, outcome=FAILED, details=details)
     if given is _NO_ANSWER:
         case.outcome, case.kind = NOT_ATTEMPTED, "unanswered"
         key = "kept hidden" if posed.answer is None else A.show(question.type, posed.answer)
@@ -55,7 +70,7 @@ def grade_question(posed: Posed, given: Any = _NO_ANSWER) -> CaseResult:
 
 
 def _wrong_message(posed: Posed, given: Any) -> str:
-    """Short: what was found, what was expected, what to think about. Choices are named by number here;
+    """Short: what was found, what was expected, what to think about. Choices are named by letter here;
     the reports show their full text from `details`."""
     question = posed.question
     found = f"You answered {A.show(question.type, given)}"
@@ -63,10 +78,10 @@ def _wrong_message(posed: Posed, given: Any) -> str:
         return f"{found}, which is not the stored answer. Think again about this: {posed.explanation}"
     expected = f"the answer is {A.show(question.type, posed.answer)}"
     if question.type == A.MULTIPLE:
-        missed = sorted(set(posed.answer) - set(given))
-        extra = sorted(set(given) - set(posed.answer))
-        notes = ([f"you missed {', '.join(map(str, missed))}"] if missed else []) + \
-                ([f"{', '.join(map(str, extra))} should not be picked"] if extra else [])
+        missed = tuple(sorted(set(posed.answer) - set(given)))
+        extra = tuple(sorted(set(given) - set(posed.answer)))
+        notes = ([f"you missed {A.show(A.MULTIPLE, missed)}"] if missed else []) + \
+                ([f"{A.show(A.MULTIPLE, extra)} should not be picked"] if extra else [])
         expected += f" ({'; '.join(notes)})"
     elif question.type == A.SHAPE and len(given) != len(posed.answer):
         expected += f" ({len(posed.answer)} sizes, you gave {len(given)})"
@@ -76,8 +91,8 @@ def _wrong_message(posed: Posed, given: Any) -> str:
 def grade_quiz(quiz: Quiz, posed: tuple[Posed, ...], given: dict[str, Any], seed: int,
                submission: str = "") -> GradeResult:
     """Grade every question; a question missing from `given` is not attempted."""
-    cases = [grade_question(item, given[item.id]) if item.id in given else grade_question(item)
-             for item in posed]
+    cases = [grade_question(item, given[item.id], number) if item.id in given else
+             grade_question(item, number=number) for number, item in enumerate(posed, start=1)]
     result = GradeResult(exercise=quiz.id, title=quiz.title, cases=cases, kind="quiz", seed=seed,
                          submission=submission)
     right = result.count(PASSED)

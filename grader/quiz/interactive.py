@@ -10,7 +10,7 @@ from .grading import grade_question, right_answer_text
 from .variants import Posed
 
 SKIP_WORDS = ("skip",)
-SHORT_HINT = {A.SINGLE: "choice number", A.MULTIPLE: "choice numbers, e.g. 1, 3", A.TRUE_FALSE: "true/false",
+SHORT_HINT = {A.SINGLE: "a letter, e.g. b", A.MULTIPLE: "letters, e.g. a, c", A.TRUE_FALSE: "true/false",
               A.NUMERIC: "a number", A.SHAPE: "e.g. (8, 16, 14, 14)", A.TEXT: "a word or phrase"}
 MAX_RETRIES = 5  # unreadable answers in a row before the question is skipped
 
@@ -67,7 +67,8 @@ def _show_question(stdout: TextIO, item: Posed, number: int, total: int) -> None
     if question.type == A.MULTIPLE:
         _say(stdout, "  (pick every choice that is right)")
     for index, choice in enumerate(question.choices, start=1):
-        _say(stdout, _wrap(choice, f"  {index}) ", "     "))
+        label = f"  {A.choice_label(index)}. "
+        _say(stdout, _wrap(choice, label, " " * len(label)))
 
 
 def _show_feedback(stdout: TextIO, item: Posed, answer: Any) -> None:

@@ -18,7 +18,8 @@ PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 NAME_PATTERN = re.compile(r"[a-z_][a-z0-9_]{0,31}")
 COMPUTABLE = (A.NUMERIC, A.SHAPE)
 QUESTION_KEYS = ("type", "prompt", "points", "explanation", "choices", "answer", "answer_expr", "answer_hash",
-                 "salt", "tolerance", "params", "require")
+                 "salt", "tolerance", "params", "require", "title")
+NUMBERED_ID = re.compile(r"^q\d+(?:[-_]|$)")  # the "q2-" of "q2-products-summed": the number is shown apart
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,15 @@ class Question:
     rel_tol: float = 1e-9
     params: tuple[Param, ...] = ()
     requires: tuple[Expr, ...] = ()
+    title: str = ""  # a short heading for reports; read from the id when not given
+
+    @property
+    def heading(self) -> str:
+        """A readable title: the `title` key, else the id without its "q2-" and with spaces: "Products summed"."""
+        if self.title:
+            return self.title
+        words = NUMBERED_ID.sub("", self.id, count=1).replace("-", " ").replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
 
     @property
     def is_variant(self) -> bool:
@@ -117,6 +127,8 @@ def _question(view: View) -> Question:
     fields: dict[str, Any] = {"id": qid, "type": qtype, "points": points, "path": view.doc.path,
                               "line": view.line, "prompt": view["prompt"].text().strip(),
                               "explanation": view["explanation"].text().strip()}
+    if view.has("title"):
+        fields["title"] = " ".join(view["title"].text().split())
     _only_for(view, "choices", (A.SINGLE, A.MULTIPLE), qtype, required=True)
     _only_for(view, "tolerance", (A.NUMERIC,), qtype)
     _only_for(view, "answer_expr", COMPUTABLE, qtype)
