@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from .errors import EXIT_INTERNAL, EXIT_USAGE, GraderError
@@ -42,8 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the exercises and quizzes with your best scores")
     workspace_option(p)
 
-    p = sub.add_parser("hint", help="show the next hint for an exercise")
+    p = sub.add_parser("hint", help="show the next hint for an exercise (or hint N again, or --all)")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    p.add_argument("number", nargs="?", type=int, metavar="N", help="show hint N again (1 is the first)")
+    p.add_argument("--all", action="store_true", help="show every hint of the exercise")
     workspace_option(p)
 
     p = sub.add_parser("watch", help="re-grade an exercise every time you save your file")
@@ -93,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from .course import use_course_solutions
+    use_course_solutions()  # references and quiz answers come from this course's solutions/
     command = args.command
     if command in ("exercise", "start", "list", "hint", "watch"):
         from . import learner
@@ -112,12 +117,57 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _os_message(err: OSError) -> str:
     """`cannot write out/r.json (Permission denied)`, naming the path the user gave, not a temporary file."""
     path = err.filename2 if err.filename2 is not None else err.filename
+    temporary = re.fullmatch(r"(.*/)?\.(.+)\.\w+\.tmp", str(path or ""))  # results.write_atomic's `.NAME.XXXX.tmp`
+    if temporary:
+        path = f"{temporary.group(1) or ''}{temporary.group(2)}"
     reason = err.strerror or type(err).__name__
     return f"cannot use {path} ({reason}). Check the path and its permissions." if path else \
         f"a file operation failed ({reason}). Check the paths you gave and their permissions."
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. If whoever reads our output stops reading (`grade list | head -1`), that is not an
+    error: the command ends quietly with the exit code it returned, or 0 when the pipe closed before it was done
+    (its output was no longer wanted, as with any command cut short by `head`)."""
+    code = 0
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError as err:
+        if not _stdout_closed():
+            print(f"grade: {_os_message(err)}", file=sys.stderr)
+            return EXIT_USAGE
+        _silence_stdout()
+    return code
+
+
+def _stdout_closed() -> bool:
+    """Has the reader of our standard output gone away? (A broken pipe to a worker is a different matter.)"""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    import select
+    if not hasattr(select, "poll"):
+        return True  # no way to ask: a broken pipe reaching the top is almost always our output's
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
+def _silence_stdout() -> None:
+    """Send what is still buffered to /dev/null, so Python's own flush at exit does not complain."""
+    import os
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         argv.insert(0, "exercise")  # `grade exercise-2` is short for `grade exercise exercise-2`
@@ -131,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         return _dispatch(args)
+    except BrokenPipeError:
+        raise  # our output was closed; main() decides
     except GraderError as err:
         print(f"grade: {err.message}", file=sys.stderr)
         return err.exit_code

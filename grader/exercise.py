@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .course import exercises_dir
+from .course import exercises_dir, use_course_solutions
 from .errors import DefinitionError, UsageError
 from .yamlsource import View, load_file, type_name
 
@@ -142,6 +142,7 @@ class Exercise:
 
 
 def resolve_reference(dotted: str) -> Callable:
+    use_course_solutions()
     module_name, _, attr = dotted.rpartition(".")
     module = importlib.import_module(module_name)
     return getattr(module, attr)
@@ -176,14 +177,47 @@ def _natural_key(path: Path):
 
 
 def find_exercise(exercise_id: str) -> Exercise:
+    """The exercise with exactly this id. Ids are never guessed (progress and files are keyed by them): a near
+    miss such as `2`, `ex2` or `EXERCISE-2` is refused with a did-you-mean."""
     path = exercises_dir() / f"{exercise_id}.yaml"
     if not ID_PATTERN.match(exercise_id) or not path.is_file():
-        known = [p.stem for p in exercise_paths()]
-        import difflib
-        close = difflib.get_close_matches(exercise_id, known, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise UsageError(f"there is no exercise '{exercise_id}'.{hint} `grade list` shows them all.")
+        raise UsageError(f"there is no exercise '{exercise_id}'.{_did_you_mean(exercise_id)} "
+                         "`grade list` shows them all.")
     return load_exercise(path)
+
+
+def _did_you_mean(given: str) -> str:
+    known = [path.stem for path in exercise_paths()]
+    close = suggest_id(given, known)
+    if close:
+        return f" Did you mean '{close}'?"
+    from .quiz.catalog import quiz_paths
+    if given in {path.stem for path in quiz_paths()}:
+        return f" '{given}' is a quiz: `grade quiz {given}`."
+    return ""
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def suggest_id(given: str, known: list[str]) -> str | None:
+    """The one id `given` most likely means: same letters ignoring case and punctuation (`Exercise_2`), the same
+    number with a shortened or missing prefix (`2`, `ex2`, `ex-2`), else the closest spelling."""
+    compact = _compact(given)
+    same = [item for item in known if _compact(item) == compact]
+    if len(same) == 1:
+        return same[0]
+    match = re.fullmatch(r"([a-z]*)(\d+)", compact)
+    if match:
+        prefix, number = match.group(1), int(match.group(2))
+        numbered = [item for item in known if (parts := re.fullmatch(r"([a-z]*)(\d+)", _compact(item)))
+                    and int(parts.group(2)) == number and parts.group(1).startswith(prefix)]
+        if len(numbered) == 1:
+            return numbered[0]
+    import difflib
+    close = difflib.get_close_matches(given.lower(), known, n=1)
+    return close[0] if close else None
 
 
 # --- the loader ----------------------------------------------------------------------------------

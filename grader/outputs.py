@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from .errors import UsageError
@@ -21,6 +22,12 @@ def _check_parent(path: Path, option: str) -> None:
         raise UsageError(f"{option} {path}: {parent} is a file, so nothing can be written under it.")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"{option} {path}: cannot write in {parent} (permission denied). Choose another place.")
+    try:  # permissions are not everything (root, /proc, a read-only disk): make a file there and remove it
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as err:
+        raise UsageError(f"{option} {path}: no file can be written in {parent} ({err.strerror or 'refused'}). "
+                         "Choose another place.") from None
 
 
 def check_output_file(path: str | Path, option: str, example: str = "result.json") -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .course import course_root
+from .course import course_root, current_course
 from .errors import UsageError
 from .exercise import exercise_paths, load_exercise
 from .precomputed import compute, npz_path
@@ -49,7 +49,8 @@ Write the parts of a convolutional network yourself in NumPy, with a grader that
     python3 -m venv .venv && . .venv/bin/activate && pip install . && grade exercise-2
 
 `grade list` shows every exercise and quiz; `grade start ID` writes a starter file into `cnn-workspace/`;
-`grade ID` grades it; `grade hint ID` gives the next hint; `grade quiz QUIZ-ID` asks a quiz.
+`grade ID` grades it; `grade hint ID` gives the next hint (`grade hint ID N` hint N again, `--all` every hint);
+`grade quiz QUIZ-ID` asks a quiz.
 
 This copy checks the **public** cases on your machine. The hidden cases (larger and combined inputs) run when
 you submit your work, so passing every public case is a good sign, not yet a guarantee.
@@ -71,6 +72,7 @@ def dump(data) -> str:
 
 
 def cmd_release(args) -> int:
+    print(current_course().describe(), flush=True)
     out = Path(args.outdir)
     _prepare(out, args.force)
     exercises = [build_exercise(path, out / "exercises") for path in exercise_paths()]

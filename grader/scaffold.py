@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import keyword
 from pathlib import Path
 
-from .course import course_root
+from .course import COURSE_ENV, Course, current_course
 from .errors import EXIT_OK, UsageError
 from .exercise import ID_PATTERN
 from .results import write_atomic
@@ -66,18 +67,28 @@ def {function}(x):
 '''
 
 
-def _writable_course() -> Path:
-    """The course checkout to add files to; never the copy pip installed inside the package."""
-    root = course_root()
-    if root.resolve() == (Path(__file__).resolve().parent / "_course").resolve():
+def _writable_course(course: Course) -> Path:
+    """The course to add files to; never the copy pip installed inside the package."""
+    if course.kind == "installed copy":
         raise UsageError(
-            f"`grade new` adds files to a course checkout (its exercises/ and solutions/), but this `grade` runs "
-            f"from an installed package ({root}), which pip owns and overwrites. Run it in your checkout of "
-            "cnn-grader: `cd cnn-grader && python -m grader new ...`, or `pip install -e .` there first.")
-    return root
+            "`grade new` adds files to a course checkout (a folder with exercises/ and solutions/), but the current "
+            f"folder is not inside one, so this `grade` would use its installed package ({course.root}), which pip "
+            f"owns and overwrites. Run it inside your checkout: `cd path/to/cnn-grader && grade new ...` "
+            f"(or set ${COURSE_ENV} to the checkout).")
+    return course.root
+
+
+def shown(path: Path) -> str:
+    """A path as short as it can be while still working from the current folder."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 def cmd_new(args) -> int:
+    course = current_course()
+    print(course.describe(), flush=True)
     exercise_id, function = args.exercise_id, args.function
     if not ID_PATTERN.match(exercise_id):
         raise UsageError(f"'{exercise_id}' is not a valid exercise id: use lower-case letters, digits and dashes.")
@@ -86,7 +97,7 @@ def cmd_new(args) -> int:
     module = exercise_id.replace("-", "_")
     if not module[0].isalpha():
         module = f"ex_{module}"
-    root = _writable_course()
+    root = _writable_course(course)
     yaml_path = root / "exercises" / f"{exercise_id}.yaml"
     reference_path = root / "solutions" / f"{module}.py"
     for path in (yaml_path, reference_path):
@@ -95,6 +106,7 @@ def cmd_new(args) -> int:
     values = {"id": exercise_id, "function": function, "module": module}
     write_atomic(yaml_path, EXERCISE_TEMPLATE.format(**values))
     write_atomic(reference_path, REFERENCE_TEMPLATE.format(**values))
-    print(f"Wrote {yaml_path} and {reference_path}.")
-    print(f"Next: write the reference, adapt the signature and cases, then run `grade validate {yaml_path}`.")
+    importlib.invalidate_caches()  # a later import in this process must see the new reference module
+    print(f"Wrote {shown(yaml_path)} and {shown(reference_path)}.")
+    print(f"Next: write the reference, adapt the signature and cases, then run `grade validate {shown(yaml_path)}`.")
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import EXIT_OK, EXIT_USAGE, GraderError
@@ -22,6 +23,8 @@ _spec.loader.exec_module(_package)
 
 
 def standin_source(dotted: str, entry_name: str) -> str:
+    from .course import use_course_solutions
+    use_course_solutions()
     module_name, _, attr = dotted.rpartition(".")
     top = module_name.split(".")[0]
     folder = Path(importlib.import_module(top).__file__).resolve().parent
@@ -62,7 +65,8 @@ def check_exercise(path: Path) -> list[str]:
                            exercise.reference)
     for case in result.cases:
         if not case.passed:
-            problems.append(f"{where}: the reference {exercise.reference} fails case '{case.name}': {case.message}")
+            advice = case.message.replace("grade again", "validate again")  # the grader's words are for learners
+            problems.append(f"{where}: the reference {exercise.reference} fails case '{case.name}': {advice}")
     starter = _grade_source(exercise, exercise.starter, "starter")
     if starter.count("passed"):
         names = ", ".join(case.name for case in starter.cases if case.passed)
@@ -130,26 +134,34 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def cmd_validate(args) -> int:
+    from .course import current_course
     from .exercise import exercise_paths
     from .quiz.catalog import quiz_paths
+    print(current_course().describe(), flush=True)
     paths = _expand([Path(p) for p in args.paths]) or [*exercise_paths(), *quiz_paths()]
     if not paths:
         print("Nothing to validate: no exercises or quizzes were found.")
         return EXIT_OK
+    print(f"Checking {len(paths)} definition(s) with the real grader, one line each as it finishes:", flush=True)
     problems: list[str] = []
     ids: dict[str, Path] = {}
     for path in paths:
-        if not path.is_file():
-            print(f"FAIL {path}", flush=True)
-            problems.append(f"{path}: no such file" if not path.exists() else f"{path}: no .yaml files in this folder")
-            continue
-        found = check_quiz(path) if _kind(path) == "quiz" else check_exercise(path)
-        if path.stem in ids:  # progress and reports are keyed by id, across exercises and quizzes
-            found.append(f"{path}:1: id '{path.stem}' is also used by {ids[path.stem]}")
-        ids[path.stem] = path
-        print(f"{'ok  ' if not found else 'FAIL'} {path}", flush=True)
+        started = time.monotonic()
+        found = _check(path, ids)
+        print(f"{'ok  ' if not found else 'FAIL'} {path}  ({time.monotonic() - started:.1f} s)", flush=True)
         problems.extend(found)
     for problem in problems:
         print(f"  {problem}")
     print(f"{len(paths)} definition(s) checked: " + ("all good." if not problems else f"{len(problems)} problem(s)."))
     return EXIT_USAGE if problems else EXIT_OK
+
+
+def _check(path: Path, ids: dict[str, Path]) -> list[str]:
+    """The problems of one definition file; `ids` collects the ids seen so far (they must be unique)."""
+    if not path.is_file():
+        return [f"{path}: no such file" if not path.exists() else f"{path}: no .yaml files in this folder"]
+    found = check_quiz(path) if _kind(path) == "quiz" else check_exercise(path)
+    if path.stem in ids:  # progress and reports are keyed by id, across exercises and quizzes
+        found.append(f"{path}:1: id '{path.stem}' is also used by {ids[path.stem]}")
+    ids[path.stem] = path
+    return found

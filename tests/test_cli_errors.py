@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import scaffold
+from grader import learner, scaffold
 
 
 def _refused(result, *fragments):
@@ -45,8 +45,6 @@ def test_a_workspace_that_is_a_file_is_refused(run_cli, afile, command):
 
 
 def test_file_system_errors_name_the_path_and_exit_2(workspace, run_cli, monkeypatch):
-    from grader import learner
-
     def denied(args):
         raise PermissionError(13, "Permission denied", "/somewhere/report.json")
     monkeypatch.setattr(learner, "cmd_list", denied)
@@ -58,8 +56,9 @@ def test_release_into_a_file_is_refused(run_cli, afile):
 
 
 def test_new_refuses_to_write_into_an_installed_package(run_cli, monkeypatch, tmp_path):
+    from grader.course import Course
     packaged = Path(scaffold.__file__).resolve().parent / "_course"
-    monkeypatch.setattr(scaffold, "course_root", lambda: packaged)
+    monkeypatch.setattr(scaffold, "current_course", lambda: Course(packaged, "installed copy"))
     _refused(run_cli("new", "exercise-9", "--function", "avgpool2d"), "installed package", "checkout")
     assert not (packaged / "exercises" / "exercise-9.yaml").exists()
 
@@ -121,12 +120,13 @@ def test_batch_explains_missing_files_without_tracebacks(tmp_path, repo):
     (subs / "carol" / "a.py").write_text("x = 1\n")
     (subs / "carol" / "b.py").write_text("y = 2\n")
     (subs / "dave.py").symlink_to(tmp_path / "nowhere.py")
+    (subs / "erin.py").write_text("x = 1\n")  # one gradable file: a folder with none is a usage error (exit 2)
     env = dict(os.environ, PYTHONPATH=str(repo))
     run = subprocess.run([sys.executable, "-m", "grader", "batch", str(subs), "--exercise", "exercise-2", "--out",
                           str(tmp_path / "g"), "--jobs", "2"], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     rows = {row["learner"]: row for row in json.loads((tmp_path / "g" / "gradebook.json").read_text())["rows"]}
-    assert set(rows) == {"carol", "dave"} and {row["status"] for row in rows.values()} == {"no_submission"}
+    assert set(rows) == {"carol", "dave", "erin"} and {rows[name]["status"] for name in ("carol", "dave")} == {"error"}
     assert "a.py, b.py" in rows["carol"]["summary"] and "exercise_2.py" in rows["carol"]["summary"]
     assert "dave.py could not be read" in rows["dave"]["summary"]
 
@@ -152,3 +152,91 @@ def test_version_and_unknown_options(run_cli):
     assert code == 0 and __version__ in out
     code, _, err = run_cli("exercise-2", "--bogus")
     assert code == 2 and "--bogus" in err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc")
+def test_an_output_no_file_can_be_made_in_is_refused_naming_the_users_path(workspace, run_cli):
+    code, out, err = run_cli("exercise-2", "--json", "/proc/r.json")
+    _refused((code, out, err), "--json /proc/r.json", "no file can be written in /proc")
+    assert ".tmp" not in err and not workspace.exists()  # refused before anything was written or graded
+
+
+def test_a_write_that_fails_late_names_the_users_path_not_a_temporary_file(workspace, run_cli, monkeypatch,
+                                                                            tmp_path):
+    def failing(path, text):
+        raise OSError(30, "Read-only file system", str(path.parent / f".{path.name}.x1y2.tmp"))
+    assert run_cli("start", "exercise-2")[0] == 0
+    monkeypatch.setattr(learner, "write_atomic", failing)
+    target = tmp_path / "r.json"
+    code, out, err = run_cli("exercise-2", "--json", target)
+    _refused((code, out, err), f"cannot write {target} (Read-only file system)")
+    assert ".tmp" not in err and "exercise-2" in out  # the summary was shown before the write failed
+
+
+def _closed_pipe_run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run `grade ARGS` with its standard output a pipe nobody reads any more (like `grade list | head -0`)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    try:
+        return subprocess.run([sys.executable, "-m", "grader", *args], stdout=writer, stderr=subprocess.PIPE,
+                              text=True, env=env, cwd=cwd, timeout=120)
+    finally:
+        os.close(writer)
+
+
+@pytest.mark.parametrize("args", [["list"], ["hint", "exercise-2", "--all"]])
+def test_a_closed_output_pipe_is_not_an_error(args, workspace):
+    run = _closed_pipe_run(*args)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+
+
+def test_a_pipe_closed_when_the_command_is_done_keeps_its_exit_code(monkeypatch, capsys):
+    """The usual case: output is buffered, so the closed pipe shows when it is flushed after the command ran."""
+    from grader import cli
+
+    class ClosedAtFlush:
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+    monkeypatch.setattr(sys, "stdout", ClosedAtFlush())
+    monkeypatch.setattr(cli, "_stdout_closed", lambda: True)
+    monkeypatch.setattr(cli, "_silence_stdout", lambda: None)
+    assert cli.main(["hint", "exercise-2", "99"]) == 2
+    assert cli.main(["list"]) == 0
+
+
+def test_a_command_cut_short_by_a_closed_pipe_ends_quietly_with_0(tmp_path):
+    run = _closed_pipe_run("validate", str(tmp_path / "missing.yaml"))  # it flushes every line: stops at the first
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+
+
+def test_a_broken_pipe_that_is_not_the_output_is_still_reported(run_cli, monkeypatch):
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+    monkeypatch.setattr(learner, "cmd_list", broken)
+    _refused(run_cli("list"), "Broken pipe")
+
+
+@pytest.mark.parametrize("given", ["2", "EXERCISE-2", "exercise2", "ex2", "Exercise_2", "ex-2"])
+def test_a_near_miss_exercise_id_gets_a_did_you_mean_and_exit_2(run_cli, workspace, given):
+    _refused(run_cli(given), f"there is no exercise '{given}'. Did you mean 'exercise-2'?")
+    _refused(run_cli("start", given), "Did you mean 'exercise-2'?")
+    assert not workspace.exists()  # nothing was guessed or written
+
+
+def test_a_quiz_id_given_as_an_exercise_points_to_grade_quiz(run_cli):
+    _refused(run_cli("convolution"), "'convolution' is a quiz: `grade quiz convolution`")
+    code, _, err = run_cli("no-such-thing")
+    assert code == 2 and "Did you mean" not in err and "`grade list` shows them all" in err
+
+
+def test_an_os_error_on_a_temporary_file_names_the_file_it_was_for(workspace, run_cli, monkeypatch):
+    def failing(args):  # what results.write_atomic raises when the folder refuses its temporary file
+        raise OSError(2, "No such file or directory", "/somewhere/.r.json.k3j9x_2a.tmp")
+    monkeypatch.setattr(learner, "cmd_list", failing)
+    code, out, err = run_cli("list")
+    _refused((code, out, err), "cannot use /somewhere/r.json (No such file or directory)")
+    assert ".tmp" not in err

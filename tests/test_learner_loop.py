@@ -16,7 +16,7 @@ import yaml
 
 from conftest import REPO, reference_source
 from grader.exercise import load_exercise
-from grader.learner import FileWatcher
+from grader.learner import FileWatcher, next_step
 from grader.results import PASSED, CaseResult, GradeResult
 from grader.workspace import Workspace
 
@@ -55,7 +55,7 @@ def test_list_shows_scores_solved_marks_and_the_next_exercise(course, workspace,
     rows = list_rows(out)
     assert code == 0 and "Quizzes" in out and "convolution" in rows
     assert rows["exercise-2"][0] == "→" and rows["exercise-2"][2] == f"-/{exercises['exercise-2'].max_score:g}"
-    assert "Next: `grade exercise-2` (not started yet)." in out
+    assert "Next: `grade start exercise-2`." in out
 
     Workspace().record(full_marks(exercises["exercise-2"]))
     rows = list_rows(run_cli("list")[1])
@@ -66,6 +66,24 @@ def test_list_shows_scores_solved_marks_and_the_next_exercise(course, workspace,
     Workspace().record(full_marks(exercises["exercise-3"]))
     out = run_cli("list")[1]
     assert "Every exercise is solved" in out and "`grade quiz convolution`" in out
+
+
+def _list_next(run_cli) -> str:
+    return next(line for line in run_cli("list")[1].splitlines() if line.startswith("Next: "))
+
+
+def test_after_solving_and_in_the_list_the_next_step_is_the_same(course, workspace, run_cli):
+    """Solving exercise-3 first: both say exercise-2 (the first unsolved), `start` until its file exists."""
+    later = load_exercise(course / "exercises" / "exercise-3.yaml")
+    result = full_marks(later)
+    Workspace().record(result)
+    advice = next_step(result, later, Workspace())
+    assert advice == "Solved! Next: `grade start exercise-2`." and _list_next(run_cli) == "Next: `grade start exercise-2`."
+    assert run_cli("start", "exercise-2")[0] == 0
+    advice = next_step(result, later, Workspace())
+    assert advice == "Solved! Next: `grade exercise-2`." and _list_next(run_cli) == "Next: `grade exercise-2`."
+    Workspace().record(full_marks(load_exercise(course / "exercises" / "exercise-2.yaml")))
+    assert "last unsolved exercise" in next_step(result, later, Workspace())
 
 
 def test_list_survives_a_broken_definition(course, workspace, run_cli):
@@ -86,11 +104,35 @@ def test_hints_come_one_at_a_time_and_are_remembered(workspace, run_cli):
         assert code == 0
         assert f"Hint {number} of {len(hints)} for exercise-2:" in out
         assert " ".join(out.split()).count(" ".join(text.split())) == 1
-        assert ("again shows hint" in out) == (number < len(hints))
+        assert (f"`grade hint exercise-2` shows hint {number + 1}." in out) == (number < len(hints))
         assert Workspace().entry("exercise-2")["hints_seen"] == number
     code, out, _ = run_cli("hint", "exercise-2")
     assert f"You have seen all {len(hints)} hints" in out and " ".join(hints[-1].split()) in " ".join(out.split())
     assert Workspace().entry("exercise-2")["hints_seen"] == len(hints)
+
+
+def test_hint_n_shows_an_earlier_hint_again_and_all_shows_every_hint(workspace, run_cli):
+    hints = load_exercise(REPO / "exercises" / "exercise-2.yaml").hints
+    flat = lambda text: " ".join(text.split())  # noqa: E731 - hints are wrapped on the terminal
+    run_cli("hint", "exercise-2")
+    run_cli("hint", "exercise-2")
+    code, out, _ = run_cli("hint", "exercise-2", "1")
+    assert code == 0 and f"Hint 1 of {len(hints)} for exercise-2:" in out and flat(hints[0]) in flat(out)
+    assert Workspace().entry("exercise-2")["hints_seen"] == 2  # looking back does not lose your place
+    code, out, _ = run_cli("hint", "exercise-2", "--all")
+    assert code == 0 and all(flat(text) in flat(out) for text in hints)
+    assert [f"Hint {n} of {len(hints)}" in out for n in range(1, len(hints) + 1)] == [True] * len(hints)
+    assert Workspace().entry("exercise-2")["hints_seen"] == len(hints)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["0"], "give a number from 1 to {n}"), (["{past}"], "give a number from 1 to {n}"),
+    (["2", "--all"], "not both"), (["two"], "invalid int value")])
+def test_a_hint_number_out_of_range_is_a_usage_error(workspace, run_cli, args, fragment):
+    count = len(load_exercise(REPO / "exercises" / "exercise-2.yaml").hints)
+    code, out, err = run_cli("hint", "exercise-2", *(arg.format(past=count + 1) for arg in args))
+    assert code == 2 and fragment.format(n=count) in err and "Hint" not in out
+    assert Workspace().entry("exercise-2").get("hints_seen") is None
 
 
 def test_hint_for_an_unknown_exercise_is_a_usage_error(workspace, run_cli):
@@ -112,6 +154,21 @@ def test_file_watcher_waits_for_a_save_to_settle_and_for_a_missing_file(tmp_path
     assert not watcher.poll() and not watcher.poll() and watcher.missing_polls == 2
     path.write_text("a = 333\n")
     assert not watcher.poll() and watcher.poll() and watcher.missing_polls == 0
+
+
+def test_watch_says_save_where_it_means_grade_again(course, workspace, run_cli, monkeypatch):
+    """One round on the untouched starter, then Ctrl-C during the first wait."""
+    from types import SimpleNamespace
+
+    from grader import learner
+
+    def interrupt(seconds):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(learner, "time", SimpleNamespace(sleep=interrupt))  # the grader's own waits still work
+    code, out, _ = run_cli("watch", "exercise-2")
+    assert code == 0 and "Not implemented yet" in out and "Stopped watching." in out
+    assert "then save to grade again." in out  # the starter message and the not-implemented one
+    assert out.count("grade again") == out.count("save to grade again") + out.count("save it to grade again")
 
 
 def test_watch_regrades_on_save_and_stops_cleanly_on_ctrl_c(course, tmp_path):

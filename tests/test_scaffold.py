@@ -16,6 +16,7 @@ def course(tmp_path, monkeypatch):
 def test_new_writes_a_loadable_exercise_and_a_reference_stub(course, run_cli):
     code, out, err = run_cli("new", "exercise-9", "--function", "avgpool2d")
     assert code == 0, err
+    assert out.splitlines()[0] == f"Course: {course} (set by $CNN_GRADER_COURSE)"
     path = course / "exercises" / "exercise-9.yaml"
     exercise = load_exercise(path, check_references=False)
     assert exercise.id == "exercise-9" and exercise.entry.name == "avgpool2d"

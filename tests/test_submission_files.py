@@ -57,3 +57,18 @@ def test_results_and_reports_are_readable_by_others(tmp_path):
     write_atomic(path, "{}")
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & stat.S_IRGRP and mode & stat.S_IROTH and not mode & stat.S_IWOTH
+
+
+def test_a_folder_given_as_the_submission_names_the_file_to_pass(tmp_path, run_cli, workspace):
+    folder = tmp_path / "cnn-workspace"
+    folder.mkdir()
+    code, _, err = run_cli("exercise-2", "--submission", folder)
+    assert code == 2 and f"--submission {folder} is a folder" in err and "holds no .py file" in err
+    for name in ("notes.py", "draft.py"):
+        (folder / name).write_text("x = 1\n")
+    code, _, err = run_cli("exercise-2", "--submission", folder)
+    assert code == 2 and f"e.g. --submission {folder / 'draft.py'} (the folder holds draft.py, notes.py)" in err
+    (folder / "exercise_2.py").write_text("x = 1\n")
+    code, _, err = run_cli("exercise-2", "--submission", folder)
+    assert code == 2 and err.rstrip().endswith(f"give the Python file to grade: --submission {folder / 'exercise_2.py'}")
+    assert "there is no file" not in err and not workspace.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 EXERCISE = """schema_version: 1
@@ -62,6 +64,18 @@ def test_a_sound_course_validates(course, run_cli):
     code, out, _ = run_cli("validate")
     assert code == 0, out
     assert "2 definition(s) checked: all good." in out
+
+
+def test_validate_names_the_course_first_and_reports_each_definition_as_it_finishes(course, run_cli):
+    good = write_exercise(course)
+    broken = course / "exercises" / "broken.yaml"
+    broken.write_text("schema_version: 1\nid: broken\n")
+    code, out, _ = run_cli("validate")
+    lines = out.splitlines()
+    assert code == 2 and lines[0] == f"Course: {course} (set by $CNN_GRADER_COURSE)"
+    progress = [line for line in lines if line.startswith(("ok ", "FAIL "))]
+    assert [line.split()[:2] for line in progress] == [["FAIL", str(broken)], ["ok", str(good)]]
+    assert all(re.fullmatch(r".*  \(\d+\.\d s\)", line) for line in progress), progress
 
 
 def test_each_broken_definition_is_reported(course, run_cli):
