@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,10 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
                     "expected_at_first": _json_number(expected64[first]), "got_at_first": _json_number(got64[first])})
 
 
+# How to make an array that can hold fractions; also said when adding floats into an integer array fails.
+FLOAT_ALLOCATION = "Allocate it as float, e.g. np.zeros(shape) — np.zeros_like(x) copies an integer input's dtype."
+
+
 def dtype_note(want: np.ndarray, have: np.ndarray, expected: np.dtype, got: np.dtype, label: str = "output") -> str:
     """Say so when the learner's narrower dtype explains the wrong values (`want`, `have`: those values only)."""
     if expected.kind != "f":
@@ -78,8 +83,7 @@ def dtype_note(want: np.ndarray, have: np.ndarray, expected: np.dtype, got: np.d
         if np.all((want == np.round(want)) & (want >= low) & (want <= high)):
             return ""  # every wanted value fits the learner's dtype: the dtype is not what went wrong
         return (f" Your {label} has the integer dtype {got}, which cuts off fractions (and may wrap around); "
-                f"{expected} was expected. Allocate it as float, e.g. np.zeros(shape) — np.zeros_like(x) copies "
-                "an integer input's dtype.")
+                f"{expected} was expected. {FLOAT_ALLOCATION}")
     if got.kind == "f" and got.itemsize < expected.itemsize and np.allclose(have, want, rtol=1e-4, atol=1e-6):
         return (f" Your {label} is {got} where {expected} was expected: the lost precision alone changes "
                 "values. Keep the inputs' precision (np.zeros(shape) is float64).")
@@ -98,13 +102,47 @@ def _shape_verdict(expected, got, shape_rule: str, label: str) -> Verdict:
         message += f" That is a {len(got)}-D array where a {len(expected)}-D one was expected"
         message += " — was something flattened or squeezed?" if len(got) < len(expected) else "."
     elif sorted(got) == sorted(expected):
-        layout = {4: " (NCHW: batch, channels, height, width)", 2: " (height first, then width)"}.get(len(expected), "")
-        message += f" The same sizes in another order: check the axis order{layout}."
+        axes = declared_axes(shape_rule, label, len(expected))
+        message += f" The same sizes in another order: check the axis order{axes_gloss(axes)}."
     if shape_rule:
         message += f" The rule: {shape_rule}"
     brief = f"The {label} has the wrong shape ({len(got)}-D, expected {len(expected)}-D)." \
         if len(got) != len(expected) else f"The {label} has the wrong shape."
     return Verdict(False, "shape", message, brief, {"expected_shape": list(expected), "got_shape": list(got)})
+
+
+# What an axis name in a shape rule stands for; names not listed are shown without a meaning.
+AXIS_MEANINGS = {"N": "batch", "C": "channels", "F": "filters", "K": "classes", "H": "height", "W": "width",
+                 "OH": "height", "OW": "width", "H'": "height", "W'": "width", "KH": "kernel height",
+                 "KW": "kernel width", "features": "features"}
+_AXES = re.compile(r"\(\s*([A-Za-z_][\w']*(?:\s*,\s*[A-Za-z_][\w']*)*)\s*,?\s*\)")
+
+
+def declared_axes(shape_rule: str, label: str, ndim: int) -> list[str]:
+    """The axis names the shape rule gives this output, e.g. ["F", "C", "KH", "KW"] for dweight in
+    "dx has the shape of x (N, C, H, W), dweight that of weight (F, C, KH, KW)". The first tuple of `ndim` names
+    after the output's name counts; when the rule does not name the output, the last such tuple (rules end with
+    the result: "(N, C, H, W) gives class scores (N, K)"). Empty when the rule declares none."""
+    tuples = [(found.start(), [name.strip() for name in found.group(1).split(",")])
+              for found in _AXES.finditer(shape_rule)]
+    tuples = [(start, names) for start, names in tuples if len(names) == ndim]
+    named = re.search(rf"\b{re.escape(label)}\b", shape_rule)
+    if named:
+        after = [names for start, names in tuples if start > named.start()]
+        if after:
+            return after[0]
+    return tuples[-1][1] if tuples else []
+
+
+def axes_gloss(axes: list[str]) -> str:
+    """The axes and what they hold, e.g. ' (F, C, KH, KW: filters first, then channels, kernel height, kernel
+    width)'; only the axes when one has no known meaning; empty without axes."""
+    if not axes:
+        return ""
+    meanings = [AXIS_MEANINGS.get(name) for name in axes]
+    if None in meanings:
+        return f" ({', '.join(axes)})"
+    return f" ({', '.join(axes)}: {meanings[0]} first, then {', '.join(meanings[1:])})"
 
 
 def matches(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> bool:

@@ -36,6 +36,8 @@ def conv2d_backward(dout, x, weight, stride=1, padding=0):
 
     Shapes: dout (N, F, OH, OW), x (N, C, H, W), weight (F, C, KH, KW)
     -> (dx (N, C, H, W), dweight (F, C, KH, KW), dbias (F,)).
+    Dtypes: dout, x and weight are float arrays (float64 or float32); like PyTorch, gradients exist
+    only for floats, so the exercise has no integer cases (integers are still accepted here, as float64).
     """
     x = as_nchw(x)
     weight = as_nchw(weight, "weight")
@@ -82,7 +84,9 @@ def maxpool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     Shapes: dout (N, C, OH, OW), x (N, C, H, W) -> dx (N, C, H, W).
     Each window sends its whole gradient to its maximum. Tie rule: when several elements
     share the maximum, the FIRST one in row-major order within the window gets it all
-    (padding never does). Overlapping windows accumulate their gradients.
+    (padding never does), PyTorch's convention. Overlapping windows accumulate their gradients.
+    Dtypes: dout and x are float arrays (float64 or float32); like PyTorch, gradients exist only for
+    floats, so the exercise has no integer cases (integers are still accepted here, as float64).
     """
     x = as_nchw(x)
     kernel, stride, (ph, pw), out_size = pool_geometry(x.shape, kernel_size, stride, padding)

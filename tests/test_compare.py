@@ -105,3 +105,47 @@ def test_matches_recognises_a_variant_loosely_but_not_a_different_shape():
     assert not matches(expected, expected + 1e-3, TOL)
     assert not matches(expected, expected.reshape(4, 3), TOL)
     assert not matches(expected, np.full((3, 4), np.nan), TOL)
+
+
+# --- the axis-order gloss names each output's own axes, read from the exercise's shape rule ----------------------
+
+def _axis_message(exercise_id: str, label: str, expected_shape: tuple) -> str:
+    from grader.exercise import find_exercise
+    rule = find_exercise(exercise_id).entry.shape_rule
+    swapped = expected_shape[::-1]
+    assert sorted(swapped) == sorted(expected_shape) and swapped != expected_shape
+    return compare(np.zeros(expected_shape), np.zeros(swapped), TOL, shape_rule=rule, label=label).message
+
+
+def test_axis_order_gloss_of_dweight_names_filters_channels_and_kernel_axes():
+    message = _axis_message("exercise-6", "dweight", (4, 3, 2, 5))
+    assert "check the axis order (F, C, KH, KW: filters first, then channels, kernel height, kernel width)" in message
+    assert "NCHW" not in message and "batch" not in message
+
+
+def test_axis_order_gloss_of_dx_names_batch_channels_height_width():
+    for exercise_id in ("exercise-6", "exercise-7"):
+        message = _axis_message(exercise_id, "dx", (2, 3, 4, 5))
+        assert "(N, C, H, W: batch first, then channels, height, width)" in message
+
+
+def test_axis_order_gloss_of_a_conv_output_names_filters_and_of_a_flatten_output_features():
+    assert "(N, F, OH, OW: batch first, then filters, height, width)" in _axis_message("exercise-2", "output",
+                                                                                     (2, 3, 4, 5))
+    assert "(N, features: batch first, then features)" in _axis_message("exercise-4", "output", (2, 6))
+    assert "(N, K: batch first, then classes)" in _axis_message("exercise-5", "output", (2, 6))
+    assert "(OH, OW: height first, then width)" in _axis_message("exercise-1", "output", (3, 5))
+
+
+def test_axis_order_without_declared_axes_says_only_to_check_the_order():
+    moved = compare(np.zeros((2, 3, 4)), np.zeros((4, 3, 2)), TOL, shape_rule="three axes, merged later", label="y")
+    assert "The same sizes in another order: check the axis order." in moved.message
+
+
+def test_declared_axes_prefers_the_tuple_after_the_output_name_and_else_the_last_one():
+    from grader.compare import declared_axes
+    rule = "dx has the shape of x (N, C, H, W), dweight that of weight (F, C, KH, KW), and dbias is (F,)."
+    assert declared_axes(rule, "dweight", 4) == ["F", "C", "KH", "KW"]
+    assert declared_axes(rule, "dx", 4) == ["N", "C", "H", "W"]
+    assert declared_axes("(N, C, H, W) gives class scores (N, K)", "output", 2) == ["N", "K"]
+    assert declared_axes("OH = (H - KH) // stride + 1", "output", 4) == []

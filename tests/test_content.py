@@ -7,7 +7,9 @@ import dataclasses
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+import yaml
 
 from conftest import REPO, reference_source
 from grader import results as R
@@ -126,3 +128,129 @@ def test_each_misconception_fails_and_is_recognised(exercise, item, course_dir):
     recognised = [result for result in results if result.details.get("misconception") == item.name]
     assert recognised, f"{item.name} fails but is never named: {[r.message for r in results if not r.passed][:2]}"
     assert item.explanation in recognised[0].message
+
+
+# --- what the course says must be true (the computations behind these are in test_solutions.py) --------------------
+
+QUIZZES = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in (REPO / "quizzes").glob("*.yaml")}
+
+
+def _right_choices(question: dict) -> list[str]:
+    answer = question.get("answer")
+    numbers = answer if isinstance(answer, list) else [answer]
+    return [choice for number, choice in enumerate(question.get("choices", []), 1) if number in numbers]
+
+
+def course_statements() -> list[tuple[str, str]]:
+    """(where, text) for everything the course asserts: exercise texts, quiz explanations, right choices and true
+    true/false prompts. Wrong choices and false prompts are meant to be false, so they are left out."""
+    found = []
+    for exercise in EXERCISES:
+        found += [(f"{exercise.id} concept", exercise.concept)]
+        found += [(f"{exercise.id} hint", hint) for hint in exercise.hints]
+        found += [(f"{exercise.id} mistake {item.name}", item.explanation) for item in exercise.misconceptions]
+        found += [(f"{exercise.id} case {case.name}", case.description) for case in exercise.cases if case.description]
+    for quiz_id, quiz in QUIZZES.items():
+        found.append((f"{quiz_id} description", quiz.get("description", "")))
+        for question in quiz["questions"]:
+            where = f"{quiz_id} {question['id']}"
+            found.append((where, question["explanation"]))
+            found += [(where, choice) for choice in _right_choices(question)]
+            if question["type"] == "true_false" and question["answer"] is True:
+                found.append((where, question["prompt"]))
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+|\n\s*\n", " ".join(text.split("\n"))) if part.strip()]
+
+
+def test_pooling_is_never_called_shift_invariant():
+    """A one-pixel shift changes about two thirds of 2x2 pooled values: pooling tolerates moves inside a window."""
+    claims = [(where, sentence) for where, text in course_statements() for sentence in sentences(text)
+              if re.search(r"invarian", sentence, re.I) and not re.search(r"\bnot\b", sentence)]
+    assert not claims
+
+
+def test_no_right_answer_says_a_shifted_input_leaves_the_pooled_map_unchanged():
+    overclaim = re.compile(r"\bshift", re.I)
+    for quiz_id, quiz in QUIZZES.items():
+        for question in quiz["questions"]:
+            for number, choice in enumerate(question.get("choices", []), 1):
+                if overclaim.search(choice) and re.search(r"same|unchanged|changes less", choice) \
+                        and not re.search(r"within|inside", choice):
+                    assert choice not in _right_choices(question), f"{quiz_id} {question['id']} choice {number}"
+    pooling = next(q for q in QUIZZES["flatten-and-pool"]["questions"] if q["id"] == "q7-pool-effects")
+    assert any(re.search(r"inside its pooling window", choice) for choice in _right_choices(pooling))
+    assert "moves the pooled map by one cell" in " ".join(pooling["explanation"].split())
+
+
+def test_no_statement_says_no_layer_sees_the_whole_image():
+    """Stacked 3x3 layers reach every pixel of a 32x32 image after 31 layers: deep layers can see it all."""
+    claims = [(where, sentence) for where, text in course_statements() for sentence in sentences(text)
+              if re.search(r"\b(no|never|none)\b[^.]*\bwhole image", sentence, re.I)]
+    assert not claims
+
+
+def test_first_layer_features_come_first_in_the_quizzes_own_order():
+    """The order question puts edges first and textures, parts and objects later: a first-layer answer names
+    none of the later ones."""
+    questions = QUIZZES["feature-hierarchy"]["questions"]
+    order = next(choice for q in questions for choice in _right_choices(q) if ", then " in choice)
+    stages = [set(re.findall(r"[a-z]+", stage.lower())) for stage in order.rstrip(".").split(", then ")]
+    later = set().union(*stages[1:]) - stages[0] - {"and", "simple", "whole"}
+    first_layer = [q for q in questions if "FIRST" in q["prompt"]]
+    assert first_layer and "textures" in later
+    for question in first_layer:
+        for choice in _right_choices(question):
+            assert not later & set(re.findall(r"[a-z]+", choice.lower())), choice
+
+
+def test_the_full_convolution_identity_is_stated_for_stride_1_with_swapped_axes():
+    for where, text in course_statements():
+        for paragraph in re.split(r"\n\s*\n|\n\s*- ", text):
+            if re.search(r"full\*? convolution", paragraph):
+                flat = " ".join(paragraph.split())
+                assert "stride 1" in flat and "swapped" in flat and "flipped" in flat, where
+
+
+def test_loop_counts_follow_exercise_2s_own_loop():
+    """Exercise 2's hints fill out[:, :, i, j] once per output pixel: OH·OW iterations give the whole layer."""
+    exercise = next(e for e in EXERCISES if e.id == "exercise-2")
+    rng = np.random.default_rng(0)
+    x, weight = rng.standard_normal((2, 3, 6, 5)), rng.standard_normal((4, 3, 3, 2))
+    N, C, H, W = x.shape
+    F, _, KH, KW = weight.shape
+    stride_h = stride_w = 1
+    pad_h = pad_w = 1
+    OH, OW = H + 2 - KH + 1, W + 2 - KW + 1
+    code = [span for hint in exercise.hints for span in re.findall(r"`([^`]+)`", hint)]
+    namespace = dict(np=np, x=x, weight=weight, N=N, C=C, H=H, W=W, F=F, KH=KH, KW=KW, OH=OH, OW=OW,
+                     stride_h=stride_h, stride_w=stride_w, pad_h=pad_h, pad_w=pad_w)
+    setup, per_pixel = code[:2], code[2:]
+    for span in setup:
+        exec(span, namespace)
+    iterations = 0
+    for namespace["i"] in range(OH):
+        for namespace["j"] in range(OW):
+            iterations += 1
+            for span in per_pixel:
+                exec(span, namespace)
+    np.testing.assert_allclose(namespace["out"], exercise.reference_function()(x, weight, padding=1), atol=1e-12)
+    assert iterations == OH * OW
+    concept = " ".join(next(e for e in EXERCISES if e.id == "exercise-8").concept.split())
+    assert re.search(r"Exercise 2's loop over the output pixels runs its body OH·OW times", concept)
+
+
+def test_tie_rule_is_called_a_convention_not_a_must():
+    exercise = next(e for e in EXERCISES if e.id == "exercise-7")
+    text = " ".join(exercise.concept.split())
+    assert "convention" in text and "PyTorch" in text and "valid" in text
+    claims = [(where, sentence) for where, text in course_statements() for sentence in sentences(text)
+              if re.search(r"\bmust\b", sentence) and re.search(r"\btie|tied|first maxim", sentence)]
+    assert not claims
+
+
+def test_the_edge_kernel_text_names_both_signs():
+    concept = " ".join(next(e for e in EXERCISES if e.id == "exercise-1").concept.split())
+    assert "large positive" in concept and "large negative" in concept

@@ -657,3 +657,96 @@ def test_misconception_guards():
     with pytest.raises(ValueError, match="square"):
         mis.conv2d_backward_transposed_kernel(np.zeros((1, 1, 3, 4)), np.zeros((1, 1, 4, 4)),
                                               np.zeros((1, 1, 2, 1)))
+
+
+# --- facts the course states, checked by computation ---------------------------------------------------------------
+
+def full_convolution_dx(dout, weight, padding):
+    """dx as ONE convolution: dout, padded by KH-1 and KW-1, against the kernel flipped in both spatial axes with
+    its filter and channel axes swapped, (C, F, KH, KW); then the forward padding is cut off."""
+    KH, KW = weight.shape[2:]
+    kernel = weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
+    full = solutions.conv2d(dout, kernel, padding=(KH - 1, KW - 1))
+    return full[:, :, padding:full.shape[2] - padding, padding:full.shape[3] - padding]
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_dx_is_a_full_convolution_with_flipped_swapped_kernel_for_stride_1(padding):
+    rng = rng_for(41)
+    x, weight = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2))
+    dout = rng.standard_normal(solutions.conv2d(x, weight, padding=padding).shape)
+    dx, _, _ = solutions.conv2d_backward(dout, x, weight, padding=padding)
+    np.testing.assert_allclose(full_convolution_dx(dout, weight, padding), dx, atol=1e-12)
+    unswapped = weight[:, :, ::-1, ::-1]  # F and C left in place: the shapes do not even fit (F=4 vs C=3)
+    with pytest.raises(ValueError):
+        solutions.conv2d(dout, unswapped, padding=(2, 1))
+
+
+def test_dx_is_not_that_full_convolution_for_stride_2_unless_dout_is_spread_out():
+    rng = rng_for(42)
+    x, weight = rng.standard_normal((1, 2, 7, 7)), rng.standard_normal((3, 2, 3, 3))
+    dout = rng.standard_normal(solutions.conv2d(x, weight, stride=2).shape)
+    dx, _, _ = solutions.conv2d_backward(dout, x, weight, stride=2)
+    plain = full_convolution_dx(dout, weight, 0)
+    assert plain.shape != dx.shape or not np.allclose(plain, dx)
+    spread = np.zeros(dout.shape[:2] + (2 * dout.shape[2] - 1, 2 * dout.shape[3] - 1))
+    spread[:, :, ::2, ::2] = dout  # stride - 1 zeros between neighbouring dout values
+    np.testing.assert_allclose(full_convolution_dx(spread, weight, 0), dx, atol=1e-12)
+
+
+def test_a_one_pixel_shift_keeps_only_about_a_third_of_2x2_pooled_values():
+    x = rng_for(43).standard_normal((1, 1, 128, 129))
+    pooled = solutions.maxpool2d(x[:, :, :, 1:], 2)  # the map as it was
+    shifted = solutions.maxpool2d(x[:, :, :, :-1], 2)  # the same map moved one pixel to the right
+    kept = float(np.mean(pooled == shifted))
+    assert 0.25 < kept < 0.42  # each window shares 2 of 4 cells with its shifted twin: P(max among them) = 2/6
+    assert kept < 0.5  # so most pooled values change: pooling is not shift-invariant
+
+
+def test_a_shift_by_a_whole_window_moves_the_pooled_map_by_one_cell():
+    x = rng_for(44).standard_normal((1, 2, 16, 18))
+    pooled = solutions.maxpool2d(x, 2)
+    moved = solutions.maxpool2d(np.pad(x, ((0, 0), (0, 0), (0, 0), (2, 0)))[:, :, :, :-2], 2)
+    np.testing.assert_array_equal(moved[:, :, :, 1:], pooled[:, :, :, :-1])  # equivariance: it moves along
+    assert not np.array_equal(moved, pooled)
+
+
+def test_a_move_inside_its_window_leaves_the_pooled_value_unchanged():
+    x = np.zeros((1, 1, 4, 4))
+    x[0, 0, 0, 0] = 5.0
+    moved = np.zeros_like(x)
+    moved[0, 0, 1, 1] = 5.0  # still in the top-left 2x2 window
+    np.testing.assert_array_equal(solutions.maxpool2d(x, 2), solutions.maxpool2d(moved, 2))
+
+
+def test_stacked_small_kernels_reach_the_whole_image_in_a_deep_network():
+    """Each 3x3 layer (stride 1, padding 1) widens what one value depends on by 2 pixels; after 31 layers every
+    value of a 32x32 map depends on the corner pixel, so a deep layer does see the whole image."""
+    impulse = np.zeros((1, 1, 32, 32))
+    impulse[0, 0, 0, 0] = 1.0
+    reach = impulse
+    for layer in range(1, 32):
+        reach = solutions.conv2d(reach, np.ones((1, 1, 3, 3)), padding=1)
+        assert bool(np.all(reach > 0)) == (layer >= 31)
+
+
+def test_an_edge_kernel_answers_with_opposite_signs_to_opposite_edges():
+    kernel = np.array([[1.0, 0.0, -1.0]] * 3)  # bright on the left, dark on the right
+    bright_to_dark = np.repeat([[9.0] * 3 + [0.0] * 3], 4, axis=0)
+    assert solutions.conv2d_single(bright_to_dark, kernel).max() > 0
+    assert solutions.conv2d_single(bright_to_dark[:, ::-1], kernel).min() < 0
+
+
+def test_at_a_tie_splitting_is_a_valid_gradient_and_copying_is_not():
+    """max(x + t*d) - max(x) for a small t is t * max(d over the tied cells). Any split of the gradient among the
+    tied cells that adds up to 1 predicts at most that; a copy to every tied cell predicts too much."""
+    x = np.array([[[[3.0, 3.0], [1.0, 0.0]]]])
+    tied = (x == x.max()).ravel()
+    first = solutions.maxpool2d_backward(np.ones((1, 1, 1, 1)), x, 2).ravel()
+    assert first.tolist() == [1.0, 0.0, 0.0, 0.0]  # the first maximum in row-major order (PyTorch's choice)
+    split, copied = tied / tied.sum(), tied.astype(float)
+    for direction in np.eye(4).tolist() + [[1.0, 1.0, 1.0, 1.0], [1.0, -1.0, 0.0, 0.0]]:
+        direction = np.array(direction)
+        change = (solutions.maxpool2d(x + 1e-6 * direction.reshape(x.shape), 2) - x.max()).item() / 1e-6
+        assert first @ direction <= change + 1e-6 and split @ direction <= change + 1e-6
+    assert copied @ np.ones(4) > 1.5  # the max grew by t, the copy claims 2t
