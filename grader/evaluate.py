@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -11,9 +14,10 @@ import numpy as np
 
 from . import checks
 from . import results as R
-from .compare import compare, matches, shape_text
-from .exercise import Case, Exercise
+from .compare import FLOAT_ALLOCATION, compare, matches, shape_text
+from .exercise import ArraySpec, Case, DictSpec, Exercise
 from .inputs import build_args, call_parts, case_rng
+from .pacing import STOPPED, Pace
 from .sandbox import Reply, Worker
 
 PREVIEW_ELEMENTS = 64 * 64
@@ -35,6 +39,8 @@ class Evaluator:
         checked = {case.check for case in exercise.cases}
         self.gradient_plan = checks.gradient_plan(exercise) if "gradient" in checked else None
         self.reference_worker = checks.reference_worker(exercise) if "speed" in checked else None
+        self.pace = Pace(exercise)
+        self.not_implemented: dict[str, dict] = {}  # case name -> the NotImplementedError it raised
 
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds
@@ -50,6 +56,11 @@ class Evaluator:
 
     # --- one case --------------------------------------------------------------------------------
     def evaluate(self, case: Case) -> R.CaseResult:
+        result = self._evaluate(case)
+        self.pace.after(case, result)
+        return result
+
+    def _evaluate(self, case: Case) -> R.CaseResult:
         result = R.CaseResult(name=case.name, max_points=case.points, outcome=R.FAILED,
                               visibility="hidden" if case.hidden else "visible")
         remaining = self.deadline - time.monotonic()
@@ -61,6 +72,10 @@ class Evaluator:
         if loaded.status != "loaded":
             self.load_failure = loaded  # importing again for every case would only repeat the same failure
             return self._load_failure(result, loaded)
+        stop = self.pace.before(case, remaining)
+        if stop is not None:
+            result.details["stop_reason"] = stop.reason
+            return self._set(result, R.NOT_RUN, STOPPED, stop.message)
         args = build_args(self.exercise, case, self.seed)
         if not case.hidden:
             if case.description:
@@ -107,7 +122,7 @@ class Evaluator:
             misconception = self._recognise(args, got, expected_parts)
             if misconception is not None:
                 result.details["misconception"] = misconception.name
-                message += f" This looks like a known mistake — {misconception.name}: {misconception.explanation}"
+                message += R.mistake_note(misconception.name, misconception.explanation)
             elif case.hidden:
                 message += " Inputs of hidden cases are not shown; a public case with similar features shows details."
             return self._set(result, R.FAILED, verdict.kind, message)
@@ -193,9 +208,14 @@ class Evaluator:
             return self._set(result, R.ERROR, "syntax", message)
         if reply.status == "import":
             result.details["traceback"] = error.get("traceback", "")
-            message = (f"Your file raised {error.get('type')} while it was being imported"
-                       f"{_at_line(error)}: {error.get('message')}. Code at the top level of {where} runs on "
-                       "import; keep it inside functions.")
+            module = unavailable_module(error)
+            if module:
+                message = (f"Your file imports {module}{self._at_line(error)}, which is not available here: "
+                           f"{ONLY_NUMPY} Remove that import and write that part with NumPy, then grade again.")
+            else:
+                message = (f"Your file raised {error.get('type')} while it was being imported"
+                           f"{self._at_line(error)}: {error.get('message')}. Code at the top level of {where} runs "
+                           "on import; keep it inside functions.")
             return self._set(result, R.ERROR, "import", message)
         if reply.status == "missing":
             return self._set(result, R.ERROR, "missing",
@@ -211,6 +231,7 @@ class Evaluator:
         name = self.exercise.entry.name
         error = reply.header.get("error") or {}
         if reply.status == "not_implemented":
+            self.not_implemented[result.name] = error  # whether the starter is untouched is decided per run: settle()
             return self._set(result, R.NOT_ATTEMPTED, "not_implemented",
                              f"Not implemented yet: {name} still raises NotImplementedError. Write your code in "
                              f"{self.shown_as}, then grade again.")
@@ -230,9 +251,12 @@ class Evaluator:
                 text = (f"Your function ran out of memory (the limit is {self.exercise.limits.memory_mb} MB). "
                         "Avoid building arrays much larger than the input.")
             elif result.visibility == "hidden":
-                text = f"Your function raised {kind}{_at_line(error)} on a hidden case."
+                text = _sentence(f"Your function raised {kind}{self._at_line(error)} on a hidden case") \
+                    + exception_hint(error)
             else:
-                text = f"Your function raised {kind}{_at_line(error)}: {error.get('message', '')}"
+                text = f"Your function raised {kind}{self._at_line(error)}: {error.get('message', '')}"
+                hint = exception_hint(error)
+                text = _sentence(text) + hint if hint else text
             return self._set(result, R.ERROR, "exception", text)
         if reply.status == "bad_output":
             return self._set(result, R.FAILED, "type", self._bad_output_message(reply.header.get("info") or {}))
@@ -262,6 +286,43 @@ class Evaluator:
             return f"Expected {wanted}, but your function returned a list. Wrap it with np.array(...)."
         return f"Expected {wanted}, but your function returned {type_name}."
 
+    # --- the whole run ---------------------------------------------------------------------------
+    def settle(self, cases: list[R.CaseResult]) -> None:
+        """A NotImplementedError on every case that ran is the untouched starter ("not attempted"); on only some
+        cases it is the learner's own unfinished branch: those cases are errors that show its message and line."""
+        ran = [case for case in cases if case.outcome != R.NOT_RUN]
+        if all(case.outcome == R.NOT_ATTEMPTED for case in ran):
+            return
+        specs = {case.name: case for case in self.exercise.cases}
+        for result in cases:
+            if result.outcome == R.NOT_ATTEMPTED and result.name in self.not_implemented:
+                error = self.not_implemented[result.name]
+                message = self._partial_message(result, error, specs.get(result.name))
+                self._set(result, R.ERROR, "not_implemented", message)
+                if result.visibility != "hidden":
+                    result.details["traceback"] = error.get("traceback", "")
+
+    def _partial_message(self, result: R.CaseResult, error: dict, case: Case | None) -> str:
+        said = error.get("message", "")
+        if result.visibility == "hidden":
+            return (f"Your function raised NotImplementedError{self._at_line(error)} on a hidden case: your code "
+                    "does not handle that input yet. Finish that part, then grade again.")
+        head = _sentence(f"Your function raised NotImplementedError{self._at_line(error)}"
+                         + (f": {said}" if said else ""))
+        options = used_options(self.exercise, case) if case is not None else []
+        if options:
+            return (f"{head} You raise NotImplementedError for this input: the case uses {', '.join(options)}. "
+                    "Finish the part of your code that handles it, then grade again.")
+        return f"{head} You raise NotImplementedError for this input. Finish that part of your code, then grade again."
+
+    def _at_line(self, error: dict) -> str:
+        """Where the error happened, e.g. ' on line 12' (' on line 3 of helpers.py' in another file)."""
+        if not error.get("line"):
+            return ""
+        files = re.findall(r'File "([^"]+)", line', error.get("traceback", ""))
+        elsewhere = bool(files) and files[-1] != self.submission.name
+        return f" on line {error['line']}" + (f" of {files[-1]}" if elsewhere else "")
+
     @staticmethod
     def _set(result: R.CaseResult, outcome: str, kind: str, message: str) -> R.CaseResult:
         result.outcome, result.kind, result.message, result.points = outcome, kind, message, 0.0
@@ -274,8 +335,68 @@ def output_labels(exercise: Exercise) -> list[str]:
     return names if exercise.entry.returns == "tuple" or len(names) == 1 else ["output"]
 
 
-def _at_line(error: dict) -> str:
-    return f" on line {error['line']}" if error.get("line") else ""
+ONLY_NUMPY = ("only NumPy, the Python standard library and your own .py files next to this one can be imported "
+              "when your work is graded.")
+
+
+def unavailable_module(error: dict) -> str:
+    """The module a ModuleNotFoundError names, when it is neither NumPy nor in the standard library (e.g. scipy)."""
+    if error.get("type") != "ModuleNotFoundError":
+        return ""
+    found = re.match(r"No module named '([^']+)'", error.get("message", ""))
+    if not found:
+        return ""
+    top = found.group(1).split(".")[0]
+    return "" if top == "numpy" or top in sys.stdlib_module_names else found.group(1)
+
+
+def exception_hint(error: dict) -> str:
+    """Advice for exceptions whose usual cause we know; "" otherwise."""
+    module = unavailable_module(error)
+    if module:
+        return f" {module} is not available here: {ONLY_NUMPY} Write that part with NumPy."
+    cast = re.search(r"Cannot cast ufunc '\w+' output from dtype\('(\w+)'\) to dtype\('(\w+)'\)",
+                     error.get("message", ""))
+    if cast and cast.group(1).startswith(("float", "complex")) and cast.group(2).startswith(("int", "uint", "bool")):
+        return (f" The array you add into has the integer dtype {cast.group(2)}, so it cannot hold the "
+                f"{cast.group(1)} results. {FLOAT_ALLOCATION}")
+    return ""
+
+
+def used_options(exercise: Exercise, case: Case) -> list[str]:
+    """The optional parameters a case sets away from their defaults, as `name=value` (arrays by name only)."""
+    defaults = signature_defaults(exercise.entry.signature)
+    required = {param.name for param in exercise.entry.params if param.required}
+    options = []
+    for name, spec in case.args:
+        if name in required:
+            continue
+        if isinstance(spec, (ArraySpec, DictSpec)):
+            options.append(f"a {name}")
+        elif name not in defaults or defaults[name] != spec:
+            options.append(f"{name}={tuple(spec) if isinstance(spec, list) else spec!r}")
+    return options
+
+
+def signature_defaults(signature: str) -> dict[str, Any]:
+    """{parameter: default} of a signature such as "conv2d(x, weight, bias=None, stride=1)"; literals only."""
+    try:
+        args = ast.parse(f"def {signature}: pass").body[0].args
+    except SyntaxError:
+        return {}
+    named = args.args[len(args.args) - len(args.defaults):] if args.defaults else []
+    defaults = {}
+    for arg, value in zip(named, args.defaults):
+        try:
+            defaults[arg.arg] = ast.literal_eval(value)
+        except ValueError:
+            pass  # not a literal: any value the case gives counts as an option
+    return defaults
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def describe_value(value: Any) -> Any:

@@ -17,8 +17,19 @@ FAILED = "failed"  # ran and returned a wrong answer (shape, values, type)
 ERROR = "error"  # raised an exception or crashed the worker
 TIMEOUT = "timeout"
 NOT_ATTEMPTED = "not_attempted"  # raised NotImplementedError: the starter is untouched
-NOT_RUN = "not_run"  # the exercise-wide time budget ran out first, or the file did not import
+NOT_RUN = "not_run"  # the time budget ran out first, the grader stopped early, or the file did not import
 OUTCOMES = (PASSED, FAILED, ERROR, TIMEOUT, NOT_ATTEMPTED, NOT_RUN)
+_MISTAKE_NOTE = " This looks like a known mistake — "
+
+
+def mistake_note(name: str, explanation: str) -> str:
+    """What a case's message ends with when a declared misconception explains the failure."""
+    return f"{_MISTAKE_NOTE}{name}: {explanation}"
+
+
+def without_mistake_note(message: str) -> str:
+    """The message without its known-mistake explanation (for writers that give that explanation once per run)."""
+    return message.partition(_MISTAKE_NOTE)[0]
 
 
 @dataclass

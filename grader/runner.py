@@ -11,6 +11,7 @@ from . import results as R
 from .evaluate import Evaluator
 from .errors import UsageError
 from .exercise import Exercise
+from .pacing import STOPPED
 from .sandbox import MAX_SUBMISSION_BYTES, strict_tool
 
 _HERE = Path(__file__).resolve().parent
@@ -47,10 +48,12 @@ def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_a
         with _environment(_PYTEST_ENV):
             _run_pytest(pytest, plugin, PLUGIN_NAME)
         from .showcase import run_showcase
-        extras = run_showcase(evaluator)  # unscored: the learner's function on a picture, for the report
+        # unscored: the learner's function on a picture, for the report; not after cases ran out of time
+        extras = {} if evaluator.pace.stopped else run_showcase(evaluator)
     finally:
         evaluator.close()
     cases = [plugin.results.get(case.name) or _lost(case) for case in exercise.cases]
+    evaluator.settle(cases)
     result = _result(exercise, cases, shown_as, seed, started)
     result.extras.update(extras)
     result.sandbox = sandbox
@@ -112,11 +115,20 @@ def summarize(result: R.GradeResult, exercise: Exercise | None = None) -> str:
     passed = result.count(R.PASSED)
     if passed == total:
         return f"All {total} cases passed. Well done!"
-    if result.count(R.NOT_ATTEMPTED) == total:
-        return result.cases[0].message
+    untouched = [case for case in result.cases if case.outcome == R.NOT_ATTEMPTED]
+    if untouched and result.count(R.NOT_ATTEMPTED) + result.count(R.NOT_RUN) == total:
+        return untouched[0].message
     first_error = next((c for c in result.cases if c.kind in ("syntax", "import", "missing", "file")), None)
     if first_error is not None:
         return first_error.message
+    stopped = [case for case in result.cases if case.kind == STOPPED]
+    if stopped:  # the reason the rest did not run matters more than any one failure
+        return f"{passed} of {total} cases passed; {len(stopped)} were not run: " \
+            + stopped[0].message.removeprefix("Not run: ")
+    unfinished = sum(case.kind == "not_implemented" for case in result.cases)
+    if unfinished:
+        return (f"{passed} of {total} cases passed. {unfinished} of the failing cases stop at a "
+                "`raise NotImplementedError` in your code: finish that part first.")
     named = _most_common_mistake(result, exercise)
     if named:
         return f"{passed} of {total} cases passed. {named}"

@@ -142,7 +142,10 @@ def test_untouched_starter_scores_zero_and_says_where_to_write(run_cli, workspac
 @pytest.mark.parametrize("source, expected", [
     ("import numpy as np\n\ndef conv2d(x, weight, bias=None, stride=1, padding=0)\n    return x\n",
      "syntax error on line 3"),
-    ("import numpy as np\nimport torchvision_not_here\n", "raised ModuleNotFoundError while it was being imported"),
+    ("import numpy as np\nimport torchvision_not_here\n", "Your file imports torchvision_not_here on line 2, "
+     "which is not available here: only NumPy, the Python standard library and your own .py files"),
+    ("import numpy as np\nimport json\njson.loads('{')\n", "raised JSONDecodeError while it was being imported"
+     " on line 3: Expecting property name enclosed in double quotes: line 1 column 2 (char 1). Code at the top level"),
     ("import numpy as np\n\ndef conv(x, w):\n    return x\n", "has no function named 'conv2d'"),
 ])
 def test_broken_files_get_a_clear_message(tmp_path, source, expected):
@@ -184,3 +187,68 @@ def test_a_broken_definition_is_reported_with_file_and_line(run_cli, workspace, 
     line = next(number for number, row in enumerate(text.splitlines(), 1) if row.startswith("tolerence"))
     assert code == 2
     assert f"exercise-2.yaml:{line}: unknown key 'tolerence' (did you mean 'tolerance'?)" in err
+
+
+def test_an_import_that_fails_in_a_sibling_file_keeps_the_top_level_advice_and_names_the_file(tmp_path):
+    (tmp_path / "helpers.py").write_text("import numpy as np\nSCALE = 1 / 0\n")
+    result = grade_file(tmp_path, "import numpy as np\nfrom helpers import SCALE\n")
+    said = " ".join(result["out"].split())
+    assert "raised ZeroDivisionError while it was being imported on line 2 of helpers.py" in said
+    assert "keep it inside functions" in said
+
+
+def test_an_unavailable_module_imported_inside_the_function_gets_the_same_advice(tmp_path):
+    result = grade_file(tmp_path, "def conv2d(x, weight, bias=None, stride=1, padding=0):\n"
+                                  "    import torch\n    return x\n")
+    test = result["json"]["tests"][0]
+    assert (test["outcome"], test["kind"]) == ("error", "exception")
+    assert test["message"].startswith("Your function raised ModuleNotFoundError on line 2: No module named 'torch'. "
+                                      "torch is not available here: only NumPy")
+
+
+PAIRS_NOT_DONE = (REPO / "tests" / "mistakes" / "e2_pair_not_implemented.py").read_text()
+
+
+@pytest.fixture(scope="module")
+def pairs_not_done(tmp_path_factory):
+    return grade_file(tmp_path_factory.mktemp("pairs"), PAIRS_NOT_DONE)
+
+
+def test_not_implemented_on_some_cases_is_an_error_with_the_learners_words(pairs_not_done, exercise):
+    data = pairs_not_done["json"]
+    raised = [test for test in data["tests"] if test["kind"] == "not_implemented"]
+    pairs = [case.name for case in exercise.cases if any(isinstance(value, (list, tuple)) for _, value in case.args)]
+    assert pairs and sorted(test["name"] for test in raised) == sorted(pairs)
+    assert all(test["outcome"] == "error" and test["score"] == 0 for test in raised)
+    assert "not_attempted" not in {test["outcome"] for test in data["tests"]}
+    assert data["score"] == sum(test["max_score"] for test in data["tests"] if test["outcome"] == "passed")
+    public = next(test for test in raised if test["visibility"] == "visible")
+    assert "line 7: pairs for stride or padding are not done yet" in public["message"]
+    assert "the case uses stride=(2, 1), padding=(0, 2)" in public["message"]
+    hidden = [test for test in raised if test["visibility"] == "hidden"]
+    assert hidden and all("not done yet" not in test["message"] and "stride=" not in test["message"] for test in hidden)
+    said = " ".join(pairs_not_done["out"].split())
+    assert public["message"] in said and "not attempted" not in said
+    from markupsafe import escape
+    assert str(escape(public["message"])) in pairs_not_done["html"]
+
+
+def test_an_endless_loop_stops_early_and_says_why_everywhere(tmp_path, correct):
+    assert "showcase" in correct["json"]["extras"]  # the control: a run that was not stopped has its picture
+    import time
+
+    started = time.monotonic()
+    result = grade_file(tmp_path, "def conv2d(x, weight, bias=None, stride=1, padding=0):\n"
+                                  "    while True:\n        pass\n")
+    seconds = time.monotonic() - started
+    limits = find_exercise("exercise-2").limits
+    assert seconds < limits.total_seconds / 2, seconds  # two case limits, not the whole budget
+    tests = result["json"]["tests"]
+    assert [test["outcome"] for test in tests[:2]] == ["timeout", "timeout"]
+    assert {(test["outcome"], test["kind"]) for test in tests[2:]} == {("not_run", "stopped")}
+    reason = tests[2]["details"]["stop_reason"]
+    assert reason == f"stopped early: two cases in a row ran out of time ({limits.case_seconds:g} s each)"
+    assert f"{len(tests) - 2} cases not run — {reason}" in result["out"]
+    assert "showcase" not in result["json"]["extras"]  # the unscored picture would only wait on the loop again
+    from markupsafe import escape
+    assert str(escape(tests[2]["message"])) in result["html"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader import results as R
+from grader.compare import FLOAT_ALLOCATION
 from grader.exercise import find_exercise
 from grader.runner import grade
 
@@ -65,10 +66,17 @@ TABLE = [
             cases=("hidden 1x1 kernel many filters", "identity 1x1 kernel", "stride 2")),
     Mistake("e2_pad_one_side.py", says="values differ"),
     Mistake("e3_reshape_trick.py", says="cannot reshape"),
-    Mistake("e4_ravel_rows_list.py", says="2-D one was expected", cases=("empty batch", "batch of feature maps")),
+    Mistake("e4_ravel_rows_list.py", says="a 2-D array where a 3-D one was expected",
+            cases=("start_dim 2 keeps batch and channels", "batch of feature maps")),
     Mistake("e7_returns_tuple.py", says="not a tuple", cases=("one window one winner",)),
     Mistake("e8_loops_per_pixel.py", says="too slow", cases=("stride with a remainder",
                                                              "speed on a batch of 96x96 RGB images")),
+    # advice for crashes: the learner's own words and line, and what the usual cause is
+    Mistake("e2_pair_not_implemented.py", says="You raise NotImplementedError for this input: the case uses "
+                                               "stride=(2, 1), padding=(0, 2)"),
+    Mistake("e2_scipy_import.py", says="Your file imports scipy on line 3, which is not available here"),
+    Mistake("e2_int_accumulator.py", cases=("integer inputs", "identity 1x1 kernel"),
+            says=f"integer dtype int64, so it cannot hold the float64 results. {FLOAT_ALLOCATION}"),
 ]
 
 
