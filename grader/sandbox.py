@@ -8,7 +8,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -16,7 +15,8 @@ from pathlib import Path
 
 from . import worker as wire
 from .exercise import Limits
-from .isolation import hidden_paths, isolation_arguments, strict_prefix, strict_tool  # noqa: F401
+from .isolation import (remove_workdir, standard_site, strict_command, strict_prefix,  # noqa: F401 - re-exported
+                        strict_tool, worker_command)
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
 MAX_SUBMISSION_BYTES = 1_000_000
@@ -76,12 +76,11 @@ class Worker:
             from . import zygote  # in a batch grading process: fork from the pre-imported zygote (None otherwise)
             self.proc = zygote.spawn(self.workdir, env, limits, stderr.fileno()) if not self._prefix else None
             if self.proc is None:
-                command = [*self._prefix, *isolation_arguments(self._prefix[0], self.workdir, hidden_paths())] \
-                    if self._prefix else []
+                command = strict_command(self.workdir, WORKER_SOURCE) if self._prefix \
+                    else worker_command(standard_site(), WORKER_SOURCE)
                 self.proc = subprocess.Popen(
-                    [*command, sys.executable, "-I", "-c", WORKER_SOURCE], stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE, stderr=stderr, cwd=self.workdir, env=env, start_new_session=True,
-                    preexec_fn=lambda: wire.apply_limits(limits))
+                    command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=self.workdir, env=env,
+                    start_new_session=True, preexec_fn=lambda: wire.apply_limits(limits))
         finally:
             stderr.close()
         os.set_blocking(self.proc.stdout.fileno(), False)
@@ -137,7 +136,7 @@ class Worker:
                     pass
             self.proc = None
         if self.workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            remove_workdir(self.workdir)
             self.workdir = None
 
     close = kill

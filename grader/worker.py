@@ -1,8 +1,9 @@
 """The worker process that imports and runs learner code, and the wire format both sides speak.
 
-The parent runs this file's source with `python -I -c`, so the worker imports nothing of the grader:
-only the standard library and NumPy. Messages are a JSON header plus raw `.npy` blobs, never pickles.
-Run with the argument `zygote`, the same source serves a batch grading process: it forks workers on request.
+The parent runs this file's source as `python -I -S -c SOURCE SITE` (grader/isolation.py), so the worker
+imports nothing of the grader and no site-packages: only the standard library and NumPy, from the folder SITE,
+which holds NumPy alone. Messages are a JSON header plus raw `.npy` blobs, never pickles.
+Run with the further argument `zygote`, the same source serves a batch grading process: it forks workers on request.
 """
 
 import io
@@ -13,7 +14,14 @@ import struct
 import sys
 import time
 
-import numpy as np
+if __name__ == "__main__":  # run as a worker, not imported by the grader
+    sys.path.insert(0, sys.argv.pop(1))
+    import site
+    site.setquit()  # what -S leaves out but learner code may use: exit(), quit(), help(), copyright()
+    site.sethelper()
+    site.setcopyright()
+
+import numpy as np  # noqa: E402
 
 _LENGTH = struct.Struct(">Q")
 MAX_HEADER_BYTES = 1 << 20
@@ -282,7 +290,8 @@ def _drop_root(workdir):
         uid, gid = entry.pw_uid, entry.pw_gid
     except (ImportError, KeyError):
         uid = gid = 65534
-    libraries = [os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(np.__file__)), workdir]
+    numpy_site = os.path.dirname(os.path.dirname(np.__file__))  # links, in standard mode: check where they lead
+    libraries = [os.path.dirname(os.__file__), numpy_site, os.path.realpath(os.path.dirname(np.__file__)), workdir]
     if all(_world_reachable(path) for path in libraries):
         try:
             for name in ["", *os.listdir(workdir)]:  # the worker's own folder stays the learner's to use

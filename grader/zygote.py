@@ -8,7 +8,6 @@ import select
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -27,6 +26,7 @@ class Zygote:
     """The grader's end of one zygote process (see `zygote_main` in worker.py for the other end)."""
 
     def __init__(self, lifeline: int):
+        from .isolation import standard_site, worker_command
         from .sandbox import WORKER_SOURCE, worker_env
         self.lifeline = lifeline
         self.exited: dict[int, int] = {}  # pid -> wait status, reported by the zygote, not yet asked for
@@ -34,7 +34,7 @@ class Zygote:
         self.folder = tempfile.mkdtemp(prefix="grade-zygote-")
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self.proc = subprocess.Popen([sys.executable, "-I", "-c", WORKER_SOURCE, "zygote"], stdin=theirs,
+            self.proc = subprocess.Popen(worker_command(standard_site(), WORKER_SOURCE, "zygote"), stdin=theirs,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder,
                                          env=worker_env(self.folder), start_new_session=True)
         except OSError:

@@ -6,14 +6,16 @@ import dataclasses
 import json
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import reference_source
 from grader import results as R
-from grader import sandbox, zygote
+from grader import isolation, sandbox, zygote
 from grader.exercise import find_exercise, load_exercise
 from grader.runner import grade
 
@@ -37,7 +39,9 @@ import builtins, json, os, sys
 import numpy as np
 with open(f"/proc/{os.getppid()}/stat") as handle:
     grandparent = int(handle.read().rsplit(")", 1)[1].split()[1])
-print(json.dumps({"dot": int(np.dot(2, 3)), "np_leak": hasattr(np, "zygote_leak"),
+print(json.dumps({"dot": int(np.dot(2, 3)), "np_leak": hasattr(np, "zygote_leak"), "numpy": np.__file__,
+                  "executable": sys.executable, "orig_argv": sys.orig_argv,
+                  "modules": sorted({str(getattr(module, "__file__", "")) for module in list(sys.modules.values())}),
                   "builtins_leak": hasattr(builtins, "zygote_leak"), "module": "leaked_module" in sys.modules,
                   "env": dict(os.environ), "home": sorted(os.listdir(os.environ["HOME"])), "cwd": os.getcwd(),
                   "argv": sys.argv, "path": sys.path, "draw": float(np.random.random()), "grandparent": grandparent,
@@ -86,7 +90,8 @@ def small():
     """exercise-2 cut to three cases with short limits."""
     full = find_exercise("exercise-2")
     names = ("identity 1x1 kernel", "bias added per filter", "hidden padding larger than 1")
-    limits = dataclasses.replace(full.limits, case_seconds=1, total_seconds=4, import_seconds=3, memory_mb=512)
+    limits = dataclasses.replace(full.limits, case_seconds=1, total_seconds=4, import_seconds=3, memory_mb=512,
+                                 output_chars=100_000)
     return dataclasses.replace(full, cases=tuple(c for c in full.cases if c.name in names), limits=limits,
                                misconceptions=())
 
@@ -106,6 +111,14 @@ def _printed(path: Path, exercise) -> tuple[dict, object]:
     return json.loads(reply.output.strip().splitlines()[-1]), proc
 
 
+def _paths_of_this_installation() -> list[str]:
+    """The checkout, the venv (if any) and NumPy's real site-packages: none may be named to a worker."""
+    paths = {str(REPO), str(Path(np.__file__).resolve().parent.parent)}
+    if sys.prefix != sys.base_prefix:
+        paths.add(sys.prefix)
+    return sorted(paths)
+
+
 def _zygote_pid() -> int:
     return zygote._state["zygote"].proc.pid
 
@@ -121,7 +134,9 @@ def test_learners_forked_from_one_zygote_cannot_see_each_others_state(zygote_on,
     assert seen["draw"] != first["draw"]  # NumPy's global generator is reseeded per learner
     assert set(seen["env"]) <= ALLOWED_ENV and seen["env"]["HOME"] == seen["cwd"] == seen["env"]["TMPDIR"]
     assert seen["argv"] == ["-c"] and seen["cwd"] in seen["path"]
-    assert "s3cr3t-value" not in json.dumps(seen) and str(REPO) not in json.dumps(seen)
+    for secret in ("s3cr3t-value", *_paths_of_this_installation()):
+        assert secret not in json.dumps(seen)
+    assert seen["executable"] == isolation.interpreter() and seen["path"][1] == isolation.standard_site()
     with monkeypatch.context() as patch:  # the same probe spawned directly holds the same open files
         patch.setitem(zygote._state, "enabled", False)
         direct, proc = _printed(_file(tmp_path, "direct", PROBE), small)
@@ -144,10 +159,12 @@ def test_the_zygote_runs_with_no_grader_paths_or_secrets(tmp_path, monkeypatch):
         cwd = os.readlink(f"/proc/{pid}/cwd")
     finally:
         zygote.disable()
-    assert argv[1:3] == [b"-I", b"-c"] and argv[-2:] == [b"zygote", b""]
+    assert argv[0].decode() == isolation.interpreter() and argv[1:4] == [b"-I", b"-S", b"-c"]
+    assert argv[-3:] == [isolation.standard_site().encode(), b"zygote", b""]
     assert {key.decode() for key in environ} <= ALLOWED_ENV
     for text in (b" ".join(argv), b" ".join(environ.values()), cwd.encode()):
-        assert str(REPO).encode() not in text and b"s3cr3t-value" not in text
+        for secret in ("s3cr3t-value", *_paths_of_this_installation()):
+            assert secret.encode() not in text
     assert not os.path.exists(f"/proc/{pid}")  # stopped and reaped by disable()
 
 
