@@ -17,7 +17,7 @@ from . import results as R
 from .compare import FLOAT_ALLOCATION, compare, matches, shape_text
 from .exercise import ArraySpec, Case, DictSpec, Exercise
 from .inputs import build_args, call_parts, case_rng
-from .pacing import STOPPED, Pace
+from .pacing import SLOW_ADVICE, STOPPED, Pace
 from .sandbox import Reply, Worker
 
 PREVIEW_ELEMENTS = 64 * 64
@@ -240,8 +240,7 @@ class Evaluator:
                 return self._set(result, R.NOT_RUN, "budget",
                                  "Stopped: the exercise's time budget ran out during this case.")
             return self._set(result, R.TIMEOUT, "timeout",
-                             f"Your function did not finish within {limit:g} s. Look for a loop that never ends, "
-                             "or a Python loop over every pixel where a NumPy operation would do.")
+                             f"Your function did not finish within {limit:g} s. {SLOW_ADVICE}")
         if reply.status == "exception":
             result.details["traceback"] = "" if result.visibility == "hidden" else error.get("traceback", "")
             kind = error.get("type", "Exception")

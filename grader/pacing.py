@@ -11,6 +11,10 @@ from . import results as R
 from .exercise import ArraySpec, Case, DictSpec, Exercise
 
 STOPPED = "stopped"  # the kind of a case the grader chose not to run
+# Exercises 1-7 are sized for plain loops over every output pixel, so a timeout means a loop that never ends or one
+# that does far more work than the answer needs.
+SLOW_ADVICE = ("Look for a loop that never ends (a `while` whose condition never changes), or one that repeats work "
+               "it does not need, such as a pass over the whole image inside the loop over output pixels.")
 
 
 def case_size(case: Case) -> int:
@@ -96,8 +100,7 @@ class Pace:
         self.floor_stop = Stop(
             f"stopped early: two cases in a row ran out of time ({each})",
             f"Not run: the grader stopped early because {first} and {second} both ran out of time ({each}); cases "
-            "as large or larger were skipped. Look for a loop that never ends (a `while` whose condition never "
-            "changes) or a Python loop over every pixel, then grade again.")
+            f"as large or larger were skipped. {SLOW_ADVICE}")
 
     def _skipped(self, case: Case) -> Stop | None:
         if self.floor is not None and self.sizes[case.name] >= self.floor:
