@@ -96,20 +96,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from .course import use_course_solutions
+    from .spec.course import use_course_solutions
     use_course_solutions()  # references and quiz answers come from this course's solutions/
     command = args.command
     if command in ("exercise", "start", "list", "hint", "watch"):
-        from . import learner
+        from .learner import commands as learner
         return getattr(learner, f"cmd_{command}")(args)
     if command == "quiz":
         from .quiz.command import cmd_quiz
         return cmd_quiz(args)
     if command in ("validate", "new", "release"):
-        from . import authoring
+        from .instructor import commands as authoring
         return getattr(authoring, f"cmd_{command}")(args)
     if command in ("batch", "merge"):
-        from . import batch
+        from .batch import command as batch
         return getattr(batch, f"cmd_{command}")(args)
     raise GraderError(f"unknown command '{command}'")
 

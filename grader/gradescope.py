@@ -57,7 +57,7 @@ def _through_link(path: Path, folder: Path) -> bool:
 def missing_result(exercise, message: str) -> GradeResult:
     """The result of a submission without a file for the exercise: nothing ran, no points."""
     from . import results as R
-    from .gradebook import UNUSABLE_KIND
+    from .reports.gradebook import UNUSABLE_KIND
     cases = [R.CaseResult(case.name, case.points, R.NOT_RUN, kind=UNUSABLE_KIND, message=message,
                           visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
     return R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message,
@@ -66,9 +66,9 @@ def missing_result(exercise, message: str) -> GradeResult:
 
 def run_autograder(exercise_id: str, submission: Path, results: Path) -> int:
     """Grade one Gradescope submission; always writes results.json, even when the grader fails."""
-    from .batch import internal_result
-    from .exercise import find_exercise
-    from .runner import grade
+    from .batch.command import internal_result
+    from .spec.exercise import find_exercise
+    from .grading.runner import grade
     try:
         exercise = find_exercise(exercise_id)
     except GraderError as err:  # the autograder is misconfigured: say so on Gradescope too, not only in a log

@@ -6,19 +6,66 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
 
-# What happened to one case. Only "passed" earns points; every other outcome is a Gradescope "failed".
-PASSED = "passed"
-FAILED = "failed"  # ran and returned a wrong answer (shape, values, type)
-ERROR = "error"  # raised an exception or crashed the worker
-TIMEOUT = "timeout"
-NOT_ATTEMPTED = "not_attempted"  # raised NotImplementedError: the starter is untouched
-NOT_RUN = "not_run"  # the time budget ran out first, the grader stopped early, or the file did not import
-OUTCOMES = (PASSED, FAILED, ERROR, TIMEOUT, NOT_ATTEMPTED, NOT_RUN)
+
+class Word(str, Enum):
+    """A decision read by code, serialized (JSON, f-strings, comparisons with loaded results) as its plain word."""
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
+class Outcome(Word):
+    """What happened to one case. Only PASSED earns points; every other outcome is a Gradescope "failed"."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # ran and returned a wrong answer (shape, values, type)
+    ERROR = "error"  # raised an exception or crashed the worker
+    TIMEOUT = "timeout"
+    NOT_ATTEMPTED = "not_attempted"  # raised NotImplementedError on every case: the starter is untouched
+    NOT_RUN = "not_run"  # the time budget ran out first, the grader stopped early, or the file did not import
+
+
+class Kind(Word):
+    """Why a case did not pass, in one word: reports group by it, the summary and the gradebook decide by it."""
+
+    SHAPE = "shape"
+    NAN = "nan"
+    VALUES = "values"
+    TYPE = "type"
+    SPEED = "speed"
+    EXCEPTION = "exception"
+    NOT_IMPLEMENTED = "not_implemented"
+    TIMEOUT = "timeout"
+    BUDGET = "budget"  # not run: the exercise's time budget was used up
+    STOPPED = "stopped"  # not run: the grader stopped early (timeouts in a row, or a pace that cannot finish)
+    CRASH = "crash"
+    PROTOCOL = "protocol"  # the worker's reply broke the protocol
+    SYNTAX = "syntax"
+    IMPORT = "import"
+    MISSING = "missing"  # the file defines no entry point of that name
+    FILE = "file"  # no usable submission file
+    INTERNAL = "internal"  # a grader bug
+    UNANSWERED = "unanswered"  # quiz
+    ANSWER = "answer"  # quiz: a wrong answer
+
+
+def _kind(word: str) -> Kind | str:
+    """A kind read from a result file: the enum member, or "" for a passed case."""
+    return Kind(word) if word else ""
+
+
+LOAD_FAILURES = (Kind.SYNTAX, Kind.IMPORT, Kind.MISSING, Kind.FILE)  # the file never got as far as a case
+
+# Temporary aliases while the package moves to the enums (issue 12); removed once no module uses them.
+PASSED, FAILED, ERROR, TIMEOUT = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT
+NOT_ATTEMPTED, NOT_RUN = Outcome.NOT_ATTEMPTED, Outcome.NOT_RUN
+OUTCOMES = tuple(Outcome)
 _MISTAKE_NOTE = " This looks like a known mistake — "
 
 
@@ -38,10 +85,10 @@ class CaseResult:
 
     name: str
     max_points: float
-    outcome: str
+    outcome: Outcome
     points: float = 0.0
     visibility: str = "visible"  # "visible" (public: inputs and diffs shown) or "hidden"
-    kind: str = ""  # short failure kind: shape, values, exception, timeout, crash, import, ...
+    kind: Kind | str = ""  # why it did not pass ("" when it passed)
     message: str = ""  # learner-facing: what was expected, what was found, what to try
     output: str = ""  # what the learner's code printed (already truncated)
     duration: float = 0.0
@@ -49,7 +96,7 @@ class CaseResult:
 
     @property
     def passed(self) -> bool:
-        return self.outcome == PASSED
+        return self.outcome == Outcome.PASSED
 
 
 @dataclass
@@ -80,7 +127,7 @@ class GradeResult:
     def all_passed(self) -> bool:
         return bool(self.cases) and all(case.passed for case in self.cases)
 
-    def count(self, outcome: str) -> int:
+    def count(self, outcome: Outcome) -> int:
         return sum(case.outcome == outcome for case in self.cases)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,8 +170,8 @@ class GradeResult:
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"unsupported result schema_version {data.get('schema_version')!r}")
         cases = [
-            CaseResult(name=t["name"], max_points=t["max_score"], outcome=t["outcome"], points=t["score"],
-                       visibility=t["visibility"], kind=t.get("kind", ""), message=t.get("message", ""),
+            CaseResult(name=t["name"], max_points=t["max_score"], outcome=Outcome(t["outcome"]), points=t["score"],
+                       visibility=t["visibility"], kind=_kind(t.get("kind", "")), message=t.get("message", ""),
                        output=t.get("captured_output", ""), duration=t.get("duration", 0.0),
                        details=t.get("details", {}))
             for t in data["tests"]

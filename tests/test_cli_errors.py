@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import learner, scaffold
+from grader.learner import commands as learner
+from grader import PACKAGE_DIR
+from grader.instructor import new as scaffold
 
 
 def _refused(result, *fragments):
@@ -56,8 +58,8 @@ def test_release_into_a_file_is_refused(run_cli, afile):
 
 
 def test_new_refuses_to_write_into_an_installed_package(run_cli, monkeypatch, tmp_path):
-    from grader.course import Course
-    packaged = Path(scaffold.__file__).resolve().parent / "_course"
+    from grader.spec.course import Course
+    packaged = PACKAGE_DIR / "_course"
     monkeypatch.setattr(scaffold, "current_course", lambda: Course(packaged, "installed copy"))
     _refused(run_cli("new", "exercise-9", "--function", "avgpool2d"), "installed package", "checkout")
     assert not (packaged / "exercises" / "exercise-9.yaml").exists()
@@ -177,7 +179,7 @@ def _closed_pipe_run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """Run `grade ARGS` with its standard output a pipe nobody reads any more (like `grade list | head -0`)."""
     reader, writer = os.pipe()
     os.close(reader)
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     try:
         return subprocess.run([sys.executable, "-m", "grader", *args], stdout=writer, stderr=subprocess.PIPE,
                               text=True, env=env, cwd=cwd, timeout=120)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from ..errors import DefinitionError
-from ..yamlsource import Doc, load_file, load_text
+from ..spec.yamlsource import Doc, load_file, load_text
 from . import answers as A
 from .model import Quiz
 from .variants import Posed

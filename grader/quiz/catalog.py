@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from ..course import quizzes_dir
+from ..spec.course import quizzes_dir
 from ..errors import DefinitionError, UsageError
 from .model import Quiz, load_quiz
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EXIT_FAILED, EXIT_OK, GraderError, UsageError
-from ..outputs import check_output_dir, check_output_file
+from ..reports.output_paths import check_output_dir, check_output_file
 from ..results import GradeResult, write_atomic
 from ..workspace import Workspace
 from .answerfile import answer_key_text, load_answers
@@ -111,7 +111,7 @@ def _write_reports(result: GradeResult, json_path: Path | None, html_path: Path 
         _write(str(json_path), result.to_json() + "\n")
     if html_path:
         try:
-            from ..report_html import write_html
+            from ..reports.html import write_html
         except ImportError:
             raise GraderError("the HTML report is not available in this installation; use --json") from None
         try:
@@ -122,7 +122,7 @@ def _write_reports(result: GradeResult, json_path: Path | None, html_path: Path 
 
 def _summary(result: GradeResult, color: bool) -> str:
     try:
-        from ..report_terminal import format_summary
+        from ..reports.terminal import format_summary
     except ImportError:
         format_summary = None
     if format_summary is not None:

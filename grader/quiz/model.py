@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionError
-from ..yamlsource import Doc, View, load_file, load_text
+from ..spec.yamlsource import Doc, View, load_file, load_text
 from . import answers as A
 from .expressions import Expr, ExprError, parse
 

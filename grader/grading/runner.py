@@ -1,0 +1,167 @@
+"""Grade a submission: start the worker, run the cases through pytest, collect one GradeResult."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import results as R
+from .evaluate import Evaluator
+from ..errors import UsageError
+from ..spec.exercise import Exercise
+from .pacing import STOPPED
+from ..sandbox.client import MAX_SUBMISSION_BYTES, strict_tool
+
+_HERE = Path(__file__).resolve().parent
+_PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE), "--noconftest",
+                "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:logging", "-p", "no:doctest",
+                "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "-p", "no:faulthandler",
+                # these two run gc.collect() five times at exit (~0.1 s) to find leaks in test code we do not have
+                "-p", "no:unraisableexception", "-p", "no:threadexception",
+                "--assert=plain", "-s"]
+# Settings from the environment must not change how the grader's own pytest session behaves.
+_PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
+
+
+def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
+          sandbox: str = "standard") -> R.GradeResult:
+    started = time.monotonic()
+    shown_as = shown_as or str(submission)
+    if exercise.edition == "learner" and seed not in (None, exercise.seed):
+        raise UsageError("this learner edition checks the public cases on their fixed inputs only; drop --seed.")
+    problem = _unusable(Path(submission))
+    if problem:
+        cases = [R.CaseResult(case.name, case.points, R.ERROR, kind="file", message=problem,
+                              visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
+        return _result(exercise, cases, shown_as, seed, started, summary=problem)
+    evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError if strict is unavailable
+    evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
+    try:
+        from ..reports.html import report_template
+        report_template()  # the worker needs ~0.3 s to start: load the report template meanwhile
+        import pytest
+
+        from .plugin import PLUGIN_NAME, GradingPlugin
+        plugin = GradingPlugin(evaluator, exercise.cases)
+        with _environment(_PYTEST_ENV):
+            _run_pytest(pytest, plugin, PLUGIN_NAME)
+        from .showcase import run_showcase
+        # unscored: the learner's function on a picture, for the report; not after cases ran out of time
+        extras = {} if evaluator.pace.stopped else run_showcase(evaluator)
+    finally:
+        evaluator.close()
+    cases = [plugin.results.get(case.name) or _lost(case) for case in exercise.cases]
+    evaluator.settle(cases)
+    result = _result(exercise, cases, shown_as, seed, started)
+    result.extras.update(extras)
+    result.sandbox = sandbox
+    if sandbox == "strict":
+        result.notes.append(f"Strict sandbox ({strict_tool()}): no network, read-only system, grader files hidden.")
+    return result
+
+
+def _run_pytest(pytest, plugin, name: str) -> None:
+    interrupted = []
+
+    class Register:  # registers the plugin under a known name so the test module can find it
+        @staticmethod
+        def pytest_configure(config):
+            config.pluginmanager.register(plugin, name)
+
+        @staticmethod
+        def pytest_keyboard_interrupt(excinfo):
+            interrupted.append(True)
+    pytest.main([*_PYTEST_ARGS, str(_HERE / "case_tests.py")], plugins=[Register()])
+    if interrupted:  # pytest swallows Ctrl-C; pass it on so `grade` and `grade watch` stop
+        raise KeyboardInterrupt
+
+
+def _lost(case) -> R.CaseResult:
+    return R.CaseResult(case.name, case.points, R.ERROR, kind="internal",
+                        visibility="hidden" if case.hidden else "visible",
+                        message="The grader could not run this case; this is not your fault. Please tell your instructor.")
+
+
+def _unusable(path: Path) -> str:
+    if path.is_symlink():  # a link could point at the reference solutions or another learner's file
+        return f"{path} is a symbolic link. Submit the file itself, not a link to it."
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return f"The file {path} cannot be read."
+    if not path.is_file():
+        return f"{path} is not a file."
+    if size > MAX_SUBMISSION_BYTES:
+        return f"Your file is {size} bytes; the limit is {MAX_SUBMISSION_BYTES}. Submit only your code."
+    return ""
+
+
+def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float, summary: str = "") -> R.GradeResult:
+    result = R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, submission=shown_as,
+                           seed=exercise.seed if seed is None else seed, sandbox="standard",
+                           duration=time.monotonic() - started)
+    result.summary = summary or summarize(result, exercise)
+    if exercise.hidden_cases:
+        result.notes.append(f"This copy runs the public cases only: {exercise.hidden_cases} hidden case(s) run "
+                            "when you submit your work.")
+    return result
+
+
+def summarize(result: R.GradeResult, exercise: Exercise | None = None) -> str:
+    """One sentence about the whole run, naming the most useful next step."""
+    total = len(result.cases)
+    passed = result.count(R.PASSED)
+    if passed == total:
+        return f"All {total} cases passed. Well done!"
+    untouched = [case for case in result.cases if case.outcome == R.NOT_ATTEMPTED]
+    if untouched and result.count(R.NOT_ATTEMPTED) + result.count(R.NOT_RUN) == total:
+        return untouched[0].message
+    first_error = next((c for c in result.cases if c.kind in ("syntax", "import", "missing", "file")), None)
+    if first_error is not None:
+        return first_error.message
+    stopped = [case for case in result.cases if case.kind == STOPPED]
+    if stopped:  # the reason the rest did not run matters more than any one failure
+        return f"{passed} of {total} cases passed; {len(stopped)} were not run: " \
+            + stopped[0].message.removeprefix("Not run: ")
+    unfinished = sum(case.kind == "not_implemented" for case in result.cases)
+    if unfinished:
+        return (f"{passed} of {total} cases passed. {unfinished} of the failing cases stop at a "
+                "`raise NotImplementedError` in your code: finish that part first.")
+    named = _most_common_mistake(result, exercise)
+    if named:
+        return f"{passed} of {total} cases passed. {named}"
+    return f"{passed} of {total} cases passed. Start with the first failing public case: it shows the details."
+
+
+def _most_common_mistake(result: R.GradeResult, exercise: Exercise | None) -> str:
+    """Name the known mistake behind most failures, if one is: that is the one thing to fix first."""
+    failures = [case for case in result.cases if not case.passed]
+    names = [case.details.get("misconception") for case in failures if case.details.get("misconception")]
+    if not names or exercise is None:
+        return ""
+    top = max(set(names), key=names.count)
+    if names.count(top) * 2 < len(failures):
+        return ""
+    explanation = next((item.explanation for item in exercise.misconceptions if item.name == top), "")
+    return f"{names.count(top)} of the {len(failures)} failures match one known mistake — {top}: {explanation}"
+
+
+@contextmanager
+def _environment(changes: dict):
+    saved = {key: os.environ.get(key) for key in changes}
+    try:
+        _set_environment(changes)
+        yield
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(values: dict) -> None:
+    """Set each variable; None removes it."""
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

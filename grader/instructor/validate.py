@@ -1,0 +1,167 @@
+"""`grade validate`: check exercise and quiz definitions with the real grader before a release."""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import time
+from pathlib import Path
+
+from ..errors import EXIT_OK, EXIT_USAGE, GraderError
+
+QUIZ_SEEDS = (0, 1, 2, 7, 123)
+
+# A submission that runs a function of solutions/ (loaded from its path under a private name, since the worker
+# runs isolated): the reference, or a misconception, graded like any learner file.
+_STANDIN = '''import importlib, importlib.util, sys
+_spec = importlib.util.spec_from_file_location("_cnn_validate", {init!r}, submodule_search_locations=[{folder!r}])
+_package = importlib.util.module_from_spec(_spec)
+sys.modules["_cnn_validate"] = _package
+_spec.loader.exec_module(_package)
+{name} = getattr(importlib.import_module("_cnn_validate" + {rest!r}), {attr!r})
+'''
+
+
+def standin_source(dotted: str, entry_name: str) -> str:
+    from ..spec.course import use_course_solutions
+    use_course_solutions()
+    module_name, _, attr = dotted.rpartition(".")
+    top = module_name.split(".")[0]
+    folder = Path(importlib.import_module(top).__file__).resolve().parent
+    return _STANDIN.format(init=str(folder / "__init__.py"), folder=str(folder), name=entry_name,
+                           rest=module_name[len(top):], attr=attr)
+
+
+def _grade_source(exercise, source: str, label: str, dotted: str | None = None):
+    from ..grading.runner import grade
+    shown = _origin(dotted) if dotted else f"the {label}"  # messages say "write your code in <this>"
+    with tempfile.TemporaryDirectory(prefix="grade-validate-") as folder:
+        path = Path(folder) / f"{exercise.entry.name}_{label}.py"
+        path.write_text(source, encoding="utf-8")
+        return grade(exercise, path, shown_as=shown)
+
+
+def _origin(dotted: str) -> str:
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(dotted.rpartition(".")[0])
+    except ImportError:
+        spec = None
+    return str(spec.origin) if spec and spec.origin else dotted
+
+
+def check_exercise(path: Path) -> list[str]:
+    """Problems with one exercise: loading, reference passes, starter fails, each misconception is caught."""
+    from ..spec.exercise import load_exercise
+    try:
+        exercise = load_exercise(path)
+    except GraderError as err:
+        return [err.message]
+    if exercise.edition == "learner":
+        return []  # a learner edition has no references to run; its outputs were checked at release
+    where = f"{path}:1"
+    problems = []
+    result = _grade_source(exercise, standin_source(exercise.reference, exercise.entry.name), "reference",
+                           exercise.reference)
+    for case in result.cases:
+        if not case.passed:
+            advice = case.message.replace("grade again", "validate again")  # the grader's words are for learners
+            problems.append(f"{where}: the reference {exercise.reference} fails case '{case.name}': {advice}")
+    starter = _grade_source(exercise, exercise.starter, "starter")
+    if starter.count("passed"):
+        names = ", ".join(case.name for case in starter.cases if case.passed)
+        problems.append(f"{where}: the untouched starter already passes case(s) {names}; learners would get points "
+                        "for nothing. Make the starter raise NotImplementedError.")
+    for item in exercise.misconceptions:
+        problems.extend(_check_misconception(exercise, item, where))
+    return problems
+
+
+def _check_misconception(exercise, item, where: str) -> list[str]:
+    result = _grade_source(exercise, standin_source(item.reference, exercise.entry.name), "misconception",
+                           item.reference)
+    failed = [case for case in result.cases if not case.passed]
+    if not failed:
+        return [f"{where}: misconception '{item.name}' ({item.reference}) passes every case; add a case it fails."]
+    named = {case.details.get("misconception") for case in failed}
+    if item.name not in named:
+        others = ", ".join(sorted(n for n in named if n)) or "nothing"
+        return [f"{where}: misconception '{item.name}' fails {len(failed)} case(s) but is never recognised "
+                f"(they were attributed to: {others}). Order the misconceptions or add a case that tells them apart."]
+    return []
+
+
+def check_quiz(path: Path) -> list[str]:
+    """The quiz loads, its keys compute for several seeds, and its answer key scores full marks."""
+    from ..quiz.answerfile import answer_key_text, load_answers_text
+    from ..quiz.grading import grade_quiz
+    from ..quiz.model import load_quiz
+    from ..quiz.variants import pose_quiz
+    try:
+        quiz = load_quiz(path)
+        if quiz.id != path.stem:
+            return [f"{path}:1: quiz id '{quiz.id}' must match the file name '{path.name}'"]
+        for seed in QUIZ_SEEDS:
+            posed = pose_quiz(quiz, seed)
+            if any(item.answer is None for item in posed):
+                return []  # hashed keys (a learner edition): nothing more can be computed here
+            sheet = load_answers_text(answer_key_text(quiz, posed, seed), quiz, f"answer key of {path}")
+            result = grade_quiz(quiz, posed, dict(sheet.answers), seed)
+            if not result.all_passed:
+                wrong = ", ".join(case.name for case in result.cases if not case.passed)
+                return [f"{path}:1: the answer key for seed {seed} does not score full marks (lost: {wrong})"]
+    except GraderError as err:
+        return [err.message]
+    return []
+
+
+def _kind(path: Path) -> str:
+    if path.parent.name == "quizzes":
+        return "quiz"
+    if path.parent.name == "exercises":
+        return "exercise"
+    head = path.read_text(encoding="utf-8", errors="replace")
+    return "quiz" if "\nquestions:" in f"\n{head}" else "exercise"
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """A folder given on the command line stands for the .yaml files in it."""
+    expanded = []
+    for path in paths:
+        inside = sorted(path.glob("*.yaml")) if path.is_dir() else []
+        expanded.extend(inside or [path])
+    return expanded
+
+
+def cmd_validate(args) -> int:
+    from ..spec.course import current_course
+    from ..spec.exercise import exercise_paths
+    from ..quiz.catalog import quiz_paths
+    print(current_course().describe(), flush=True)
+    paths = _expand([Path(p) for p in args.paths]) or [*exercise_paths(), *quiz_paths()]
+    if not paths:
+        print("Nothing to validate: no exercises or quizzes were found.")
+        return EXIT_OK
+    print(f"Checking {len(paths)} definition(s) with the real grader, one line each as it finishes:", flush=True)
+    problems: list[str] = []
+    ids: dict[str, Path] = {}
+    for path in paths:
+        started = time.monotonic()
+        found = _check(path, ids)
+        print(f"{'ok  ' if not found else 'FAIL'} {path}  ({time.monotonic() - started:.1f} s)", flush=True)
+        problems.extend(found)
+    for problem in problems:
+        print(f"  {problem}")
+    print(f"{len(paths)} definition(s) checked: " + ("all good." if not problems else f"{len(problems)} problem(s)."))
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+def _check(path: Path, ids: dict[str, Path]) -> list[str]:
+    """The problems of one definition file; `ids` collects the ids seen so far (they must be unique)."""
+    if not path.is_file():
+        return [f"{path}: no such file" if not path.exists() else f"{path}: no .yaml files in this folder"]
+    found = check_quiz(path) if _kind(path) == "quiz" else check_exercise(path)
+    if path.stem in ids:  # progress and reports are keyed by id, across exercises and quizzes
+        found.append(f"{path}:1: id '{path.stem}' is also used by {ids[path.stem]}")
+    ids[path.stem] = path
+    return found

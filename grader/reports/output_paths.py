@@ -1,0 +1,62 @@
+"""Check the output paths a user gives (--json, --html, --out, OUTDIR, --workspace) before any work is done."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def _nearest_existing(path: Path) -> Path:
+    for parent in path.absolute().parents:
+        if parent.exists():
+            return parent
+    return Path("/")
+
+
+def _check_parent(path: Path, option: str) -> None:
+    parent = _nearest_existing(path)
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: {parent} is a file, so nothing can be written under it.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: cannot write in {parent} (permission denied). Choose another place.")
+    try:  # permissions are not everything (root, /proc, a read-only disk): make a file there and remove it
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as err:
+        raise UsageError(f"{option} {path}: no file can be written in {parent} ({err.strerror or 'refused'}). "
+                         "Choose another place.") from None
+
+
+def check_output_file(path: str | Path, option: str, example: str = "result.json") -> Path:
+    """A file we are about to write: not a folder, and its folder can be made and written."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{option} {path} is a folder; give a file name, e.g. {path / example}.")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"{option} {path}: the file is read-only (permission denied). Choose another file.")
+    _check_parent(path, option)
+    return path
+
+
+def check_output_dir(path: str | Path, option: str) -> Path:
+    """A folder we are about to fill: a folder or nothing yet, somewhere writable."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path} is a file; give a folder (it is created if needed).")
+    if path.is_dir():
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UsageError(f"{option} {path}: cannot write in this folder (permission denied).")
+        return path
+    _check_parent(path, option)
+    return path
+
+
+def check_not_inside(out: str | Path, folder: str | Path, option: str, what: str) -> None:
+    """Refuse an output folder inside an input folder (it would be read back as input next time)."""
+    out_abs, folder_abs = Path(out).resolve(), Path(folder).resolve()
+    if out_abs == folder_abs or folder_abs in out_abs.parents:
+        raise UsageError(f"{option} {out} is inside {what} {folder}; it would be read as input on the next run. "
+                         "Choose a folder outside it.")

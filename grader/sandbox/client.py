@@ -1,0 +1,325 @@
+"""Run learner code in a worker process we can always stop: limits, deadlines, kills and clean-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import worker as wire
+from ..spec.exercise import Limits
+from .launch import remove_workdir, standard_site, strict_command, strict_prefix, strict_tool, worker_command
+
+WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
+MAX_SUBMISSION_BYTES = 1_000_000
+MAX_SIBLING_FILES = 64
+MAX_REPLY_BYTES = 64 << 20
+FILE_SIZE_LIMIT = 64 << 20
+OPEN_FILES_LIMIT = 256
+_LOAD_STATUSES = ("loaded", "syntax", "import", "missing", "timeout", "crash", "protocol")
+_PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # some CPUs need these for NumPy not to crash
+
+
+@dataclass
+class Reply:
+    """What came back from the worker for one request, or why nothing usable did."""
+
+    status: str  # loaded | syntax | import | missing | ok | bad_output | exception | not_implemented
+    #              | timeout | crash | protocol
+    header: dict = field(default_factory=dict)
+    arrays: list = field(default_factory=list)
+    seconds: float = 0.0  # measured by the parent, from request sent to reply read
+    output: str = ""
+    detail: str = ""  # for crash/protocol: how the worker died or what was wrong
+
+
+class Worker:
+    """One worker process for one submission, reused across cases and respawned after a kill."""
+
+    def __init__(self, submission: Path, function: str, returns: str, limits: Limits, sandbox: str = "standard",
+                 trusted: bool = False):
+        self.submission = Path(submission)
+        self.trusted = trusted  # the grader's own reference: it keeps the grader's rights to read the course
+        self._request_id = ""
+        self.function = function
+        self.returns = returns
+        self.limits = limits
+        self.sandbox = sandbox
+        self._prefix = strict_prefix() if sandbox == "strict" else []
+        self.proc: subprocess.Popen | None = None
+        self.workdir: str | None = None
+        self.load_reply: Reply | None = None
+        self._load_started = self._load_deadline = 0.0
+        self._budget_end: float | None = None  # the whole-exercise wall clock, from the first start
+
+    # --- life cycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Spawn the worker and ask it to import the submission; returns without waiting."""
+        now = time.monotonic()
+        if self._budget_end is None:
+            self._budget_end = now + self.limits.total_seconds
+        self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
+        _copy_submission(self.submission, Path(self.workdir))
+        env = worker_env(self.workdir)
+        cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
+        limits = rlimit_values(self.limits.memory_mb, cpu_seconds)
+        stderr = open(os.path.join(self.workdir, ".stderr"), "wb")
+        try:
+            from . import zygote  # in a batch grading process: fork from the pre-imported zygote (None otherwise)
+            self.proc = zygote.spawn(self.workdir, env, limits, stderr.fileno()) if not self._prefix else None
+            if self.proc is None:
+                command = strict_command(self.workdir, WORKER_SOURCE) if self._prefix \
+                    else worker_command(standard_site(), WORKER_SOURCE)
+                self.proc = subprocess.Popen(
+                    command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=self.workdir, env=env,
+                    start_new_session=True, preexec_fn=lambda: wire.apply_limits(limits))
+        finally:
+            stderr.close()
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        self._load_started = time.monotonic()
+        self._load_deadline = min(self._load_started + self.limits.import_seconds, self._budget_end)
+        # None once sent; a timeout or crash before the worker even read its first request is the load outcome
+        self.load_reply = self._send({"file": self.submission.name, "function": self.function,
+                                      "returns": self.returns, "output_chars": self.limits.output_chars,
+                                      "max_output_bytes": MAX_REPLY_BYTES, "drop": not self.trusted}, [],
+                                     self._load_deadline)
+
+    def wait_loaded(self) -> Reply:
+        """The outcome of importing the submission (cached until the worker is respawned)."""
+        if self.load_reply is not None and self.load_reply.status != "loaded":
+            return self.load_reply  # a file that failed to import fails again: do not pay the import twice
+        if self.proc is None and self._budget_end is not None and time.monotonic() >= self._budget_end:
+            return Reply("timeout", detail="the exercise's time budget is used up")
+        if self.proc is None:
+            self.start()
+        if self.load_reply is None:
+            self.load_reply = self._receive(self._load_deadline, started=self._load_started)
+            if self.load_reply.status not in _LOAD_STATUSES:
+                self.load_reply = Reply("protocol", detail=f"it answered the import with '{self.load_reply.status}'")
+            if self.load_reply.status != "loaded":
+                self.kill()
+        return self.load_reply
+
+    def call(self, args: list, kwargs: dict, seconds: float) -> Reply:
+        loaded = self.wait_loaded()
+        if loaded.status != "loaded":
+            return loaded
+        blobs: list[bytes] = []
+        header = {"args": wire.pack(list(args), blobs), "kwargs": wire.pack(dict(kwargs), blobs)}
+        started = time.monotonic()
+        deadline = min(started + seconds, self._budget_end)
+        sent = self._send(header, blobs, deadline)
+        if sent is not None:
+            return sent
+        reply = self._receive(deadline, started)
+        if reply.status in ("timeout", "crash", "protocol"):
+            self.kill()
+        return reply
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started; the next call spawns a fresh one."""
+        if self.proc is not None:
+            _kill_everything(self.proc)
+            for stream in (self.proc.stdin, self.proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.proc = None
+        if self.workdir:
+            remove_workdir(self.workdir)
+            self.workdir = None
+
+    close = kill
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- the pipe --------------------------------------------------------------------------------
+    def _send(self, header: dict, blobs: list, deadline: float) -> Reply | None:
+        self._request_id = secrets.token_hex(8)  # sent only now: no reply can be written before it is asked for
+        data = memoryview(wire.encode_message(dict(header, id=self._request_id), blobs))
+        fd = self.proc.stdin.fileno()
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                return Reply("timeout", seconds=0.0)
+            _, ready, _ = select.select([], [fd], [], remaining)
+            if not ready:
+                continue
+            try:
+                data = data[os.write(fd, data):]
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError):
+                return self._died(0.0)
+        return None
+
+    def _receive(self, deadline: float, started: float) -> Reply:
+        fd = self.proc.stdout.fileno()
+
+        def read_exact(size: int) -> bytes:
+            buffer = bytearray()
+            while len(buffer) < size:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                ready, _, _ = select.select([fd], [], [], remaining)
+                if not ready:
+                    raise TimeoutError
+                try:
+                    chunk = os.read(fd, min(size - len(buffer), 1 << 20))
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    raise EOFError
+                buffer += chunk
+            return bytes(buffer)
+
+        try:
+            (size,) = wire._LENGTH.unpack(read_exact(wire._LENGTH.size))
+            if size > wire.MAX_HEADER_BYTES:
+                raise wire.WireError(f"a reply header of {size} bytes is over the limit")
+            header = wire.decode_header(read_exact(size))
+            if sum(header["blobs"]) > MAX_REPLY_BYTES:
+                raise wire.WireError(f"a reply of {sum(header['blobs'])} bytes is over the {MAX_REPLY_BYTES} limit")
+            arrays = [wire.load_array(read_exact(n)) for n in header["blobs"]]
+            if header.get("id") != self._request_id:
+                raise wire.WireError("a reply that answers no request of the grader's arrived first")
+            header = checked_header(header)
+        except TimeoutError:
+            return Reply("timeout", seconds=time.monotonic() - started)
+        except EOFError:
+            return self._died(time.monotonic() - started)
+        except wire.WireError as err:
+            return Reply("protocol", seconds=time.monotonic() - started, detail=str(err))
+        return Reply(header["status"], header, arrays, time.monotonic() - started,
+                     _clip(header["output"], self.limits.output_chars))
+
+    def _died(self, seconds: float) -> Reply:
+        code = None
+        if self.proc is not None:
+            try:
+                code = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        output = ""
+        if self.workdir:
+            output = _tail(Path(self.workdir) / ".output", self.limits.output_chars)
+        if self._prefix and code is not None and 128 < code < 160:
+            code = 128 - code  # bwrap and unshare report a child's death by signal N as exit 128 + N
+        detail = describe_exit(code, self.limits)
+        self.kill()
+        return Reply("crash", seconds=seconds, output=output, detail=detail)
+
+
+def checked_header(header: dict) -> dict:
+    """A reply header with every field the grader reads of the expected type and size (learner code can forge it)."""
+    def text(value, limit: int) -> str:
+        return value[:limit] if isinstance(value, str) else ""
+
+    def number(value):
+        return value if type(value) is int else None
+    if not isinstance(header.get("status"), str):
+        raise wire.WireError("the reply has no status")
+    clean = {"status": header["status"][:40], "output": text(header.get("output"), 1 << 20)}
+    error, info = header.get("error"), header.get("info")
+    if error is not None:
+        if not isinstance(error, dict):
+            raise wire.WireError("the reply's error is malformed")
+        clean["error"] = {"type": text(error.get("type"), 100) or "Exception", "message": text(error.get("message"), 2000),
+                          "traceback": text(error.get("traceback"), 4000), "line": number(error.get("line"))}
+    if info is not None:
+        if not isinstance(info, dict):
+            raise wire.WireError("the reply's output description is malformed")
+        shape = info.get("shape")
+        clean["info"] = {"kind": text(info.get("kind"), 20), "type": text(info.get("type"), 200) or "something else",
+                         "dtype": text(info.get("dtype"), 100), "nbytes": number(info.get("nbytes")) or 0,
+                         "shape": [n for n in shape[:64] if type(n) is int] if isinstance(shape, list) else [],
+                         **({"length": info["length"]} if type(info.get("length")) is int else {})}
+    return clean
+
+
+def describe_exit(code: int | None, limits: Limits) -> str:
+    if code is None:
+        return "the worker stopped answering"
+    if code < 0:
+        number = -code
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+        if number == signal.SIGXCPU:
+            return f"it used more CPU time than allowed ({name})"
+        if number == signal.SIGXFSZ:
+            return f"it wrote a file larger than the {FILE_SIZE_LIMIT >> 20} MB limit ({name})"
+        if number == signal.SIGSEGV:
+            return "it crashed with a segmentation fault (SIGSEGV)"
+        return f"it was ended by {name}"
+    return f"the process exited with code {code} (os._exit or a hard crash)"
+
+
+def _clip(text: str, limit: int) -> str:
+    """Cut what the worker sent to the limit, keeping a visible note (the worker's own note may be cut off)."""
+    if len(text) <= limit + 200:
+        return text
+    return text[:limit] + f"\n... [output truncated: {len(text) - limit} more characters not shown]"
+
+
+def _tail(path: Path, limit: int) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return ""
+    text = data[:limit].decode("utf-8", "replace")
+    return text + ("\n... [output truncated]" if len(data) > limit else "")
+
+
+def _copy_submission(submission: Path, workdir: Path) -> None:
+    """Copy the submission and its sibling .py files: learners may import their own earlier work."""
+    shutil.copyfile(submission, workdir / submission.name)
+    siblings = sorted(p for p in submission.parent.glob("*.py") if p.name != submission.name)
+    for path in siblings[:MAX_SIBLING_FILES]:
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_SUBMISSION_BYTES:
+                shutil.copyfile(path, workdir / path.name)
+        except OSError:
+            continue
+
+
+def worker_env(folder: str) -> dict:
+    """A worker's whole environment: `folder` as HOME and TMPDIR, one thread per library, nothing of ours."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "TMPDIR": folder,
+           "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    env.update({key: os.environ[key] for key in _PASSED_ENV if key in os.environ})
+    return env
+
+
+def rlimit_values(memory_mb: int, cpu_seconds: int) -> dict:
+    return {"RLIMIT_AS": memory_mb << 20, "RLIMIT_CPU": cpu_seconds, "RLIMIT_FSIZE": FILE_SIZE_LIMIT,
+            "RLIMIT_NOFILE": OPEN_FILES_LIMIT, "RLIMIT_CORE": 0}
+
+
+def _kill_everything(proc: subprocess.Popen) -> None:
+    """Kill the worker's whole tree: descendants first (while the supervisor still adopts orphans), then it."""
+    wire.kill_tree(proc.pid)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.kill()
+        proc.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):  # pragma: no cover - SIGKILL does not wait for anyone
+        pass

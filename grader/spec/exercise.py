@@ -1,0 +1,445 @@
+"""Exercise definitions: the YAML schema (version 1), validated once into frozen data classes."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .course import exercises_dir, use_course_solutions
+from ..errors import DefinitionError, UsageError
+from .yamlsource import View, load_file, type_name
+
+SCHEMA_VERSION = 1
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+DTYPES = ("float64", "float32", "int64", "int32", "uint8")
+DISTRIBUTIONS = ("normal", "uniform", "integers", "negative", "positive")
+VISIBILITIES = ("public", "hidden")
+CHECKS = ("values", "gradient", "speed")
+
+TOP_KEYS_REQUIRED = ("schema_version", "id", "title", "concept", "entry_point", "starter", "reference", "cases")
+TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "points", "edition", "hidden_cases")
+EDITIONS = ("full", "learner")  # learner: written by `grade release`, checked against precomputed outputs
+CASE_KEYS_REQUIRED = ("name", "args")
+CASE_KEYS_OPTIONAL = ("visibility", "points", "tolerance", "time_limit", "description", "check", "max_ratio",
+                      "repeats")
+ARRAY_KEYS = ("shape", "values", "dtype", "dist", "low", "high")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    name: str
+    signature: str
+    params: tuple[Param, ...]
+    returns: str = "array"  # "array" or "tuple"
+    output_names: tuple[str, ...] = ()  # names of the tuple's parts, e.g. ("dx", "dweight", "dbias")
+    shape_rule: str = ""  # how the output shape follows from the inputs, shown on a shape mismatch
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-6
+    atol: float = 1e-8
+
+
+@dataclass(frozen=True)
+class Limits:
+    case_seconds: float = 5.0
+    total_seconds: float = 45.0  # leaves room for start-up and reports inside a one-minute promise
+    import_seconds: float = 10.0
+    memory_mb: int = 1024
+    output_chars: int = 2000
+
+
+@dataclass(frozen=True)
+class ArraySpec:
+    """An input array: literal `values`, or a `shape` drawn from `dist` with the case's seed."""
+
+    dtype: str
+    shape: tuple[int, ...] | None = None
+    values: Any = None
+    dist: str = "normal"
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class DictSpec:
+    """A mapping argument (e.g. a network's parameters) whose values are specs themselves."""
+
+    items: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    index: int
+    args: tuple[tuple[str, Any], ...]  # (parameter name, ArraySpec | DictSpec | plain value)
+    visibility: str = "public"
+    points: float = 1.0
+    tolerance: Tolerance | None = None
+    time_limit: float | None = None
+    description: str = ""
+    check: str = "values"
+    max_ratio: float | None = None
+    repeats: int = 5
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == "hidden"
+
+
+@dataclass(frozen=True)
+class Misconception:
+    name: str
+    explanation: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    concept: str
+    entry: EntryPoint
+    starter: str
+    reference: str
+    cases: tuple[Case, ...]
+    path: str
+    tolerance: Tolerance = Tolerance()
+    limits: Limits = Limits()
+    seed: int = 0
+    hints: tuple[str, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    edition: str = "full"
+    hidden_cases: int = 0  # learner edition: how many hidden cases were left out (they run on submission)
+
+    @property
+    def max_score(self) -> float:
+        return sum(case.points for case in self.cases)
+
+    def reference_function(self) -> Callable:
+        if self.edition == "learner":
+            from ..grading.references import lookup
+            return lookup(self, "ref")
+        return _remembered(self.reference)
+
+    def misconception_function(self, item: Misconception) -> Callable:
+        if self.edition == "learner":
+            from ..grading.references import lookup
+            return lookup(self, f"mis{self.misconceptions.index(item)}")
+        return _remembered(item.reference)
+
+
+def resolve_reference(dotted: str) -> Callable:
+    use_course_solutions()
+    module_name, _, attr = dotted.rpartition(".")
+    module = importlib.import_module(module_name)
+    return getattr(module, attr)
+
+
+_MEMO: dict[str, dict] | None = None  # set by `grade batch`: every learner gets the same inputs
+
+
+def remember_references() -> None:
+    """From now on, reference outputs are computed once per distinct input and reused (read-only)."""
+    global _MEMO
+    _MEMO = {} if _MEMO is None else _MEMO
+
+
+def _remembered(dotted: str) -> Callable:
+    function = resolve_reference(dotted)
+    if _MEMO is None:
+        return function
+    from ..grading.references import memoize
+    return memoize(function, _MEMO.setdefault(dotted, {}))
+
+
+# --- finding exercises ---------------------------------------------------------------------------
+
+def exercise_paths() -> list[Path]:
+    folder = exercises_dir()
+    return sorted(folder.glob("*.yaml"), key=_natural_key) if folder.is_dir() else []
+
+
+def _natural_key(path: Path):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)]
+
+
+def find_exercise(exercise_id: str) -> Exercise:
+    """The exercise with exactly this id. Ids are never guessed (progress and files are keyed by them): a near
+    miss such as `2`, `ex2` or `EXERCISE-2` is refused with a did-you-mean."""
+    path = exercises_dir() / f"{exercise_id}.yaml"
+    if not ID_PATTERN.match(exercise_id) or not path.is_file():
+        raise UsageError(f"there is no exercise '{exercise_id}'.{_did_you_mean(exercise_id)} "
+                         "`grade list` shows them all.")
+    return load_exercise(path)
+
+
+def _did_you_mean(given: str) -> str:
+    known = [path.stem for path in exercise_paths()]
+    close = suggest_id(given, known)
+    if close:
+        return f" Did you mean '{close}'?"
+    from ..quiz.catalog import quiz_paths
+    if given in {path.stem for path in quiz_paths()}:
+        return f" '{given}' is a quiz: `grade quiz {given}`."
+    return ""
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def suggest_id(given: str, known: list[str]) -> str | None:
+    """The one id `given` most likely means: same letters ignoring case and punctuation (`Exercise_2`), the same
+    number with a shortened or missing prefix (`2`, `ex2`, `ex-2`), else the closest spelling."""
+    compact = _compact(given)
+    same = [item for item in known if _compact(item) == compact]
+    if len(same) == 1:
+        return same[0]
+    match = re.fullmatch(r"([a-z]*)(\d+)", compact)
+    if match:
+        prefix, number = match.group(1), int(match.group(2))
+        numbered = [item for item in known if (parts := re.fullmatch(r"([a-z]*)(\d+)", _compact(item)))
+                    and int(parts.group(2)) == number and parts.group(1).startswith(prefix)]
+        if len(numbered) == 1:
+            return numbered[0]
+    import difflib
+    close = difflib.get_close_matches(given.lower(), known, n=1)
+    return close[0] if close else None
+
+
+# --- the loader ----------------------------------------------------------------------------------
+
+def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
+    doc = load_file(path)
+    root = doc.root().mapping(TOP_KEYS_REQUIRED, TOP_KEYS_OPTIONAL)
+    version = root["schema_version"].integer()
+    if version != SCHEMA_VERSION:
+        raise root["schema_version"].error(f"schema_version {version} is not supported (this grader reads {SCHEMA_VERSION})")
+    exercise_id = root["id"].text()
+    if not ID_PATTERN.match(exercise_id):
+        raise root["id"].error(f"id '{exercise_id}' must be lower-case letters, digits and dashes")
+    if Path(path).stem != exercise_id:
+        raise root["id"].error(f"id '{exercise_id}' must match the file name '{Path(path).name}'")
+    entry = _entry_point(root["entry_point"])
+    tolerance = _tolerance(root.get("tolerance", {})) if root.has("tolerance") else Tolerance()
+    limits = _limits(root["limits"]) if root.has("limits") else Limits()
+    cases = tuple(_case(view, index, entry, tolerance) for index, view in enumerate(root["cases"].list(min_items=1)))
+    names = {}
+    for view, case in zip(root["cases"].list(), cases):
+        if case.name in names:
+            raise view["name"].error(f"case name '{case.name}' is used twice (also case {names[case.name]})")
+        names[case.name] = case.index
+    if root.has("points"):
+        declared = root["points"].number(minimum=0)
+        total = sum(case.points for case in cases)
+        if abs(declared - total) > 1e-9:
+            raise root["points"].error(f"points says {declared:g} but the cases add up to {total:g}")
+    hints = tuple(view.text() for view in root["hints"].list()) if root.has("hints") else ()
+    misconceptions = tuple(_misconception(view) for view in root["misconceptions"].list()) \
+        if root.has("misconceptions") else ()
+    starter = root["starter"].text()
+    _check_python(root["starter"], starter)
+    exercise = Exercise(
+        id=exercise_id, title=root["title"].text(), concept=root["concept"].text(), entry=entry,
+        starter=starter, reference=_dotted(root["reference"]), cases=cases, path=str(path),
+        tolerance=tolerance, limits=limits, seed=root["seed"].integer() if root.has("seed") else 0,
+        hints=hints, misconceptions=misconceptions,
+        edition=root["edition"].choice(EDITIONS) if root.has("edition") else "full",
+        hidden_cases=root["hidden_cases"].integer(minimum=0) if root.has("hidden_cases") else 0)
+    if check_references and exercise.edition == "full":
+        _check_callable(root["reference"], exercise.reference)
+        for view, item in zip(root["misconceptions"].list() if misconceptions else [], misconceptions):
+            _check_callable(view["reference"], item.reference)
+    return exercise
+
+
+def _entry_point(view: View) -> EntryPoint:
+    view.mapping(("name", "signature"), ("returns", "outputs", "shape_rule"))
+    name = view["name"].text()
+    signature = view["signature"].text()
+    try:
+        tree = ast.parse(f"def {signature.strip()}:\n    pass\n")
+        func = tree.body[0]
+        assert isinstance(func, ast.FunctionDef)
+    except (SyntaxError, AssertionError):
+        raise view["signature"].error(f"signature '{signature}' is not a valid Python function signature") from None
+    if func.name != name:
+        raise view["signature"].error(f"signature names '{func.name}' but entry_point.name is '{name}'")
+    positional = func.args.posonlyargs + func.args.args
+    first_default = len(positional) - len(func.args.defaults)
+    params = tuple(Param(arg.arg, index < first_default) for index, arg in enumerate(positional))
+    params += tuple(Param(arg.arg, default is None)
+                    for arg, default in zip(func.args.kwonlyargs, func.args.kw_defaults))
+    returns = view["returns"].choice(("array", "tuple")) if view.has("returns") else "array"
+    outputs = tuple(item.text() for item in view["outputs"].list()) if view.has("outputs") else ()
+    if returns == "tuple" and not outputs:
+        raise view.error("entry_point.returns is 'tuple': list the parts' names under 'outputs'")
+    shape_rule = view["shape_rule"].text() if view.has("shape_rule") else ""
+    return EntryPoint(name, signature.strip(), params, returns, outputs, shape_rule)
+
+
+def _tolerance(view: View, default: Tolerance = Tolerance()) -> Tolerance:
+    """A case's tolerance keeps the exercise's value for the key it leaves out."""
+    view.mapping((), ("rtol", "atol"))
+    rtol = view["rtol"].number(minimum=0) if view.has("rtol") else default.rtol
+    atol = view["atol"].number(minimum=0) if view.has("atol") else default.atol
+    return Tolerance(rtol, atol)
+
+
+def _limits(view: View) -> Limits:
+    view.mapping((), ("case_seconds", "total_seconds", "import_seconds", "memory_mb", "output_chars"))
+    default = Limits()
+    return Limits(
+        case_seconds=view["case_seconds"].number(positive=True) if view.has("case_seconds") else default.case_seconds,
+        total_seconds=view["total_seconds"].number(positive=True) if view.has("total_seconds") else default.total_seconds,
+        import_seconds=view["import_seconds"].number(positive=True) if view.has("import_seconds") else default.import_seconds,
+        memory_mb=view["memory_mb"].integer(minimum=128) if view.has("memory_mb") else default.memory_mb,
+        output_chars=view["output_chars"].integer(minimum=100) if view.has("output_chars") else default.output_chars,
+    )
+
+
+def _case(view: View, index: int, entry: EntryPoint, tolerance: Tolerance) -> Case:
+    view.mapping(CASE_KEYS_REQUIRED, CASE_KEYS_OPTIONAL)
+    name = view["name"].text()
+    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_. ()x,=-]{0,79}$", name):
+        raise view["name"].error(f"case name '{name}' may use letters, digits, spaces and _.()x,=- (80 at most)")
+    known = {param.name for param in entry.params}
+    args_view = view["args"].mapping()
+    args = []
+    for key, arg_view in args_view.items():
+        if key not in known:
+            import difflib
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (parameters: {', '.join(sorted(known))})"
+            raise arg_view.error(f"'{key}' is not a parameter of {entry.name}{hint}")
+        args.append((key, _arg(arg_view)))
+    missing = [param.name for param in entry.params if param.required and param.name not in args_view.value]
+    if missing:
+        raise args_view.error(f"case '{name}' gives no value for the required parameter(s) {', '.join(missing)}")
+    check = view["check"].choice(CHECKS) if view.has("check") else "values"
+    max_ratio = view["max_ratio"].number(positive=True) if view.has("max_ratio") else None
+    if check == "speed" and max_ratio is None:
+        raise view.error(f"case '{name}' checks speed: give 'max_ratio' (allowed time / reference time)")
+    return Case(
+        name=name, index=index, args=tuple(args),
+        visibility=view["visibility"].choice(VISIBILITIES) if view.has("visibility") else "public",
+        points=view["points"].number(minimum=0) if view.has("points") else 1.0,
+        tolerance=_tolerance(view["tolerance"], tolerance) if view.has("tolerance") else None,
+        time_limit=view["time_limit"].number(positive=True) if view.has("time_limit") else None,
+        description=view["description"].text() if view.has("description") else "",
+        check=check, max_ratio=max_ratio,
+        repeats=view["repeats"].integer(minimum=1) if view.has("repeats") else 5)
+
+
+def _arg(view: View) -> Any:
+    value = view.value
+    if isinstance(value, dict):
+        if set(value) == {"dict"}:
+            items = tuple((key, _arg(item)) for key, item in view["dict"].items())
+            return DictSpec(items)
+        return _array(view)
+    if isinstance(value, list):
+        if not all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in value):
+            raise view.error(f"'{view.where}': a list argument is a tuple of numbers; write an array as "
+                             "{values: [...]} or {shape: [...]}")
+        return tuple(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise view.fail("an array spec, a number, a list of numbers, text or null")
+
+
+def _array(view: View) -> ArraySpec:
+    view.mapping((), ARRAY_KEYS)
+    has_shape, has_values = view.has("shape"), view.has("values")
+    if has_shape == has_values:
+        raise view.error(f"'{view.where}' needs exactly one of 'shape' (generated) or 'values' (literal)")
+    dtype = view["dtype"].choice(DTYPES) if view.has("dtype") else "float64"
+    if has_values:
+        _check_literal(view["values"], dtype)
+        return ArraySpec(dtype=dtype, values=view["values"].value)
+    shape = tuple(item.integer(minimum=0) for item in view["shape"].list(min_items=1))
+    size = 1
+    for dim in shape:
+        size *= dim
+    if size > 50_000_000:
+        raise view["shape"].error(f"'{view.where}.shape' {shape} is too large (over 50 million elements)")
+    dist = view["dist"].choice(DISTRIBUTIONS) if view.has("dist") else ("integers" if dtype[0] in "iu" else "normal")
+    low = view["low"].number() if view.has("low") else None
+    high = view["high"].number() if view.has("high") else None
+    if low is not None and high is not None and low >= high:
+        raise view["high"].error(f"'{view.where}': high ({high:g}) must be greater than low ({low:g})")
+    if dtype.startswith("uint") and (dist in ("normal", "negative") or (low is not None and low < 0)):
+        raise view.error(f"'{view.where}': {dtype} holds no negative numbers (they would wrap around); use "
+                         "dist: integers, uniform or positive with low >= 0")
+    return ArraySpec(dtype=dtype, shape=shape, dist=dist, low=low, high=high)
+
+
+_INTEGER_RANGES = {"int64": (-2**63, 2**63 - 1), "int32": (-2**31, 2**31 - 1), "uint8": (0, 255)}
+
+
+def _check_literal(view: View, dtype: str) -> None:
+    """A rectangular nest of finite numbers that fit `dtype`, checked without NumPy so listing exercises
+    (`grade list`) never pays for importing it."""
+    where = f"'{view.where}'"
+
+    def shape_of(value) -> tuple:
+        if isinstance(value, list):
+            shapes = {shape_of(item) for item in value}
+            if len(shapes) > 1:
+                raise view.error(f"{where} is not a rectangular array of numbers (rows of different lengths)")
+            return (len(value),) + (shapes.pop() if shapes else ())
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise view.error(f"{where} is not a rectangular array of numbers (found {type_name(value)})")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise view.error(f"{where} must hold finite numbers")
+        if dtype in _INTEGER_RANGES:
+            low, high = _INTEGER_RANGES[dtype]
+            if isinstance(value, float) and not value.is_integer():
+                raise view.error(f"{where} must hold whole numbers for dtype {dtype}, not {value}")
+            if not low <= value <= high:
+                raise view.error(f"{where}: {value:g} does not fit dtype {dtype} ({low} to {high})")
+        return ()
+
+    shape_of(view.value)
+
+
+def _misconception(view: View) -> Misconception:
+    view.mapping(("name", "explanation", "reference"))
+    return Misconception(view["name"].text(), view["explanation"].text(), _dotted(view["reference"]))
+
+
+def _dotted(view: View) -> str:
+    dotted = view.text()
+    if not re.match(r"^solutions(\.[A-Za-z_][A-Za-z0-9_]*)+$", dotted):
+        raise view.error(f"'{view.where}' must name a function in solutions/, like solutions.conv2d (got '{dotted}')")
+    return dotted
+
+
+def _check_callable(view: View, dotted: str) -> None:
+    try:
+        function = resolve_reference(dotted)
+    except (ImportError, AttributeError) as err:
+        raise view.error(f"'{dotted}' cannot be found ({err})") from None
+    if not callable(function):
+        raise view.error(f"'{dotted}' is not a function")
+
+
+def _check_python(view: View, source: str) -> None:
+    try:
+        compile(source, "<starter>", "exec")
+    except SyntaxError as err:
+        raise DefinitionError(view.doc.path, view.line, f"the starter code has a syntax error on its line "
+                              f"{err.lineno}: {err.msg}") from None

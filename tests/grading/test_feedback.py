@@ -1,0 +1,231 @@
+"""What the learner reads: the run's summary, the terminal's case lines (each explanation once), early stops."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+
+import pytest
+
+from grader import results as R
+from grader.spec.exercise import find_exercise
+from grader.grading.pacing import Pace, case_size
+from grader.reports.terminal import format_summary
+from grader.grading.runner import grade
+
+FLIPPED = textwrap.dedent('''
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def conv2d(x, weight, bias=None, stride=1, padding=0):
+        sh, sw = (stride, stride) if isinstance(stride, int) else stride
+        ph, pw = (padding, padding) if isinstance(padding, int) else padding
+        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+        w = weight[:, :, ::-1, ::-1]  # the mistake: a true convolution
+        windows = sliding_window_view(x, w.shape[2:], axis=(2, 3))[:, :, ::sh, ::sw]
+        out = np.einsum("nchwij,fcij->nfhw", windows, w)
+        return out if bias is None else out + bias[None, :, None, None]
+''')
+
+
+@pytest.fixture(scope="module")
+def flipped_result(tmp_path_factory):
+    path = tmp_path_factory.mktemp("learner") / "flipped.py"
+    path.write_text(FLIPPED)
+    return grade(find_exercise("exercise-2"), path)
+
+
+def test_summary_names_the_mistake_behind_most_failures(flipped_result):
+    failures = [case for case in flipped_result.cases if not case.passed]
+    named = [case for case in failures if case.details.get("misconception") == "kernel flipped"]
+    assert failures and len(named) * 2 >= len(failures)
+    assert f"{len(named)} of the {len(failures)} failures match one known mistake — kernel flipped" \
+        in flipped_result.summary
+    assert "cross-correlation" in flipped_result.summary  # the explanation with its fix comes along
+
+
+def test_terminal_lines_carry_the_mistake_name(flipped_result):
+    text = format_summary(flipped_result, color=False)
+    marked = [line for line in text.splitlines() if line.lstrip().startswith("✗") and "kernel flipped" in line]
+    assert len(marked) == sum(case.details.get("misconception") == "kernel flipped" for case in flipped_result.cases)
+
+
+def test_no_mistake_is_named_when_failures_have_no_common_cause(flipped_result):
+    import copy
+
+    from grader.grading.runner import summarize
+    flipped_result = copy.deepcopy(flipped_result)  # the fixture is shared with the other tests
+    for case in flipped_result.cases:
+        case.details.pop("misconception", None)
+    assert "known mistake" not in summarize(flipped_result, find_exercise("exercise-2"))
+
+
+def test_a_known_mistake_is_explained_once_in_the_terminal(flipped_result):
+    """The summary names the mistake with its fix; the case lines carry only its name."""
+    explanation = next(item.explanation for item in find_exercise("exercise-2").misconceptions
+                       if item.name == "kernel flipped")
+    text = " ".join(format_summary(flipped_result, color=False).split())
+    assert text.count(explanation) == 1
+    named = [case for case in flipped_result.cases if case.details.get("misconception") == "kernel flipped"]
+    assert len(named) > 1 and all(explanation in case.message for case in named)  # the JSON keeps every case's
+
+
+def test_a_mistake_the_summary_does_not_name_is_explained_once_per_run(flipped_result):
+    import copy
+
+    result = copy.deepcopy(flipped_result)
+    result.summary = "Start with the first failing public case."
+    explanation = next(item.explanation for item in find_exercise("exercise-2").misconceptions
+                       if item.name == "kernel flipped")
+    assert " ".join(format_summary(result).split()).count(explanation) == 1
+
+
+def uniform_result(message: str, outcome: str = R.FAILED, kind: str = "type", summary: str = "") -> R.GradeResult:
+    cases = [R.CaseResult(f"case {n}", 1, outcome, kind=kind, message=message,
+                          visibility="hidden" if n > 3 else "visible") for n in range(26)]
+    return R.GradeResult("exercise-2", "conv2d", cases, summary=summary or "0 of 26 cases passed.")
+
+
+def test_cases_that_fail_the_same_way_still_show_the_message():
+    said = "Expected a NumPy array, but your function returned None. Did you forget a `return` statement?"
+    text = format_summary(uniform_result(said))
+    assert "all 26 cases: failed" in text and said in " ".join(text.split())
+
+
+def test_the_shared_message_is_not_printed_twice_when_it_is_the_summary():
+    said = "Your file has a syntax error on line 3: expected ':'. Fix it in x.py and grade again."
+    text = " ".join(format_summary(uniform_result(said, R.ERROR, "syntax", summary=said)).split())
+    assert text.count(said) == 1
+
+
+def test_cases_not_run_for_one_reason_are_one_line_that_says_why():
+    result = uniform_result("Your function did not finish within 5 s.", R.TIMEOUT, "timeout")
+    for case in result.cases[2:]:
+        case.outcome, case.kind, case.message = R.NOT_RUN, "stopped", "Not run: the grader stopped early because ..."
+        case.details["stop_reason"] = "stopped early: two cases in a row ran out of time (5 s each)"
+    lines = format_summary(result).splitlines()
+    assert [line for line in lines if "not run" in line] == \
+        ["  - 24 cases not run — stopped early: two cases in a row ran out of time (5 s each)"]
+    assert not any(line.lstrip().startswith("- case") for line in lines)
+
+
+def test_cases_not_run_for_lack_of_budget_say_so_in_the_terminal():
+    said = "Not run: the exercise's time budget (45 s) was used up by earlier cases. Make the slow cases faster first."
+    result = uniform_result("wrong", R.FAILED, "values")
+    for case in result.cases[20:]:
+        case.outcome, case.kind, case.message = R.NOT_RUN, "budget", said
+    text = format_summary(result)
+    assert "6 cases not run:" in text and said in " ".join(text.split())
+
+
+# --- when to stop early ------------------------------------------------------------------------------
+
+def paced(durations, outcome=R.PASSED, total: float = 45.0):
+    """Feed a Pace the cases of exercise 2 as if each took its duration; returns (ran, stopped) case names."""
+    exercise = find_exercise("exercise-2")
+    pace = Pace(exercise)
+    clock, ran, stopped = 0.0, [], []
+    for case, seconds in zip(exercise.cases, durations):
+        stop = pace.before(case, total - clock)
+        if stop is not None:
+            stopped.append((case.name, stop))
+            pace.after(case, R.CaseResult(case.name, 1, R.NOT_RUN, kind="stopped"))
+            continue
+        limit = exercise.limits.case_seconds
+        result = R.CaseResult(case.name, 1, R.TIMEOUT if seconds >= limit else outcome, duration=min(seconds, limit))
+        clock += min(seconds, limit)
+        ran.append(case.name)
+        pace.after(case, result)
+    return ran, stopped
+
+
+def sizes_in_order():
+    return [case_size(case) for case in find_exercise("exercise-2").cases]
+
+
+@pytest.mark.parametrize("model", ["constant", "by size", "first call slow", "one hiccup"])
+def test_a_slow_submission_that_fits_the_budget_is_never_stopped(model):
+    sizes = sizes_in_order()
+    budget = 45.0 * 0.95  # the whole run fits with 5% to spare
+    if model == "constant":  # e.g. a sleep or a fixed overhead per call
+        durations = [budget / len(sizes)] * len(sizes)
+    else:  # time grows with the input up to just under the case limit; the rate is chosen to fill the budget
+        low, high = 0.0, 1.0
+        for _ in range(60):
+            rate = (low + high) / 2
+            durations = [min(4.9, 0.002 + rate * size) for size in sizes]
+            if model == "first call slow":
+                durations[0] = 3.0
+            if model == "one hiccup":  # the machine stalls once, on a tiny case
+                durations[3] = 2.5
+            low, high = (rate, high) if sum(durations) < budget else (low, rate)
+    assert 42.0 <= sum(durations) <= 45.0 and max(durations) < 5.0
+    ran, stopped = paced(durations)
+    assert not stopped and len(ran) == len(sizes)
+
+
+def test_two_timeouts_in_a_row_stop_the_cases_at_least_as_large():
+    ran, stopped = paced([99.0] * len(sizes_in_order()))
+    assert len(ran) == 2 and len(stopped) == len(sizes_in_order()) - 2
+    stop = stopped[0][1]
+    assert stop.reason == "stopped early: two cases in a row ran out of time (5 s each)"
+    assert stop.message.startswith("Not run:") and f"'{ran[0]}' and '{ran[1]}'" in stop.message
+
+
+def test_smaller_cases_still_run_after_two_large_ones_time_out():
+    exercise = find_exercise("exercise-2")
+    sizes = sizes_in_order()
+    big = sorted(range(len(sizes)), key=sizes.__getitem__)[-2:]  # the two largest cases
+    durations = [99.0 if index in big else 0.01 for index in range(len(sizes))]
+    order = sorted(range(len(sizes)), key=lambda i: (i not in big, i))  # the two largest first
+    exercise = dataclasses.replace(exercise, cases=[exercise.cases[i] for i in order])
+    pace = Pace(exercise)
+    ran = []
+    for case, index in zip(exercise.cases, order):
+        if pace.before(case, 100.0) is None:
+            ran.append(case.name)
+            limit = exercise.limits.case_seconds
+            pace.after(case, R.CaseResult(case.name, 1, R.TIMEOUT if durations[index] >= limit else R.PASSED,
+                                          duration=min(durations[index], limit)))
+    smaller = [case.name for case in exercise.cases if case_size(case) < min(sizes[i] for i in big)]
+    assert smaller and set(smaller) <= set(ran) and len(ran) == len(smaller) + 2
+
+
+def test_a_pace_that_cannot_finish_in_the_budget_stops_early_and_says_the_numbers():
+    ran, stopped = paced([3.0] * len(sizes_in_order()))  # 26 cases at 3 s cannot fit in 45 s
+    assert 2 <= len(ran) < 5 and stopped
+    stop = stopped[0][1]
+    left = len(sizes_in_order()) - len(ran)
+    assert stop.reason.startswith("stopped early: at the pace so far they need at least")
+    assert f"the {left} cases left need at least {3 * left} s" in stop.message
+
+
+def test_a_real_slow_but_correct_submission_that_fits_is_graded_in_full(tmp_path):
+    from conftest import reference_source
+
+    slow = tmp_path / "slow.py"  # the reference, 0.8 s a call: 8 cases need 6.4 s of a 12 s budget
+    slow.write_text(reference_source("conv") + "\n_right = conv2d\n\n"
+                    "def conv2d(x, weight, bias=None, stride=1, padding=0):\n"
+                    "    import time\n    time.sleep(0.8)\n    return _right(x, weight, bias, stride, padding)\n")
+    exercise = find_exercise("exercise-2")
+    limits = dataclasses.replace(exercise.limits, case_seconds=2, total_seconds=12)
+    result = grade(dataclasses.replace(exercise, cases=exercise.cases[:8], limits=limits), slow)
+    assert [case.outcome for case in result.cases] == [R.PASSED] * 8, [case.message for case in result.cases]
+
+
+def test_a_real_run_where_every_case_returns_none_shows_why(tmp_path):
+    path = tmp_path / "none.py"
+    path.write_text("def conv2d_single(image, kernel):\n    print(image.sum())\n")
+    result = grade(find_exercise("exercise-1"), path)
+    text = " ".join(format_summary(result).split())
+    assert f"all {len(result.cases)} cases: failed" in text
+    assert "your function returned None. Did you forget a `return` statement?" in text
+
+
+def test_cases_that_fail_alike_with_different_details_show_a_public_example():
+    result = uniform_result("unused", R.FAILED, "values")
+    for number, case in enumerate(result.cases):
+        case.message = f"The output has the right shape (2, 2) but {number + 1} of 4 values differ."
+    result.cases[0].visibility = "hidden"
+    text = " ".join(format_summary(result).split())
+    assert "For example, 'case 1': The output has the right shape (2, 2) but 2 of 4 values differ." in text
