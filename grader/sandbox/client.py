@@ -13,18 +13,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import worker as wire
-from ..spec.exercise import Limits
-from .launch import remove_workdir, standard_site, strict_command, strict_prefix, strict_tool, worker_command
+from ..spec.model import Limits
+from . import zygote
+from .launch import (FILE_SIZE_LIMIT, WORKER_SOURCE, remove_workdir, rlimit_values, standard_site, strict_command,
+                     strict_prefix, worker_command, worker_env)
+from .limits import apply_limits
+from .reaper import kill_tree
+from .wire import HEADER_LENGTH, MAX_HEADER_BYTES, WireError, decode_header, encode_message, load_array, pack
 
-WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
 MAX_SUBMISSION_BYTES = 1_000_000
 MAX_SIBLING_FILES = 64
 MAX_REPLY_BYTES = 64 << 20
-FILE_SIZE_LIMIT = 64 << 20
-OPEN_FILES_LIMIT = 256
 _LOAD_STATUSES = ("loaded", "syntax", "import", "missing", "timeout", "crash", "protocol")
-_PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # some CPUs need these for NumPy not to crash
 
 
 @dataclass
@@ -72,14 +72,14 @@ class Worker:
         limits = rlimit_values(self.limits.memory_mb, cpu_seconds)
         stderr = open(os.path.join(self.workdir, ".stderr"), "wb")
         try:
-            from . import zygote  # in a batch grading process: fork from the pre-imported zygote (None otherwise)
+            # in a batch grading process: fork from the pre-imported zygote (None otherwise)
             self.proc = zygote.spawn(self.workdir, env, limits, stderr.fileno()) if not self._prefix else None
             if self.proc is None:
                 command = strict_command(self.workdir, WORKER_SOURCE) if self._prefix \
                     else worker_command(standard_site(), WORKER_SOURCE)
                 self.proc = subprocess.Popen(
                     command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=self.workdir, env=env,
-                    start_new_session=True, preexec_fn=lambda: wire.apply_limits(limits))
+                    start_new_session=True, preexec_fn=lambda: apply_limits(limits))
         finally:
             stderr.close()
         os.set_blocking(self.proc.stdout.fileno(), False)
@@ -113,7 +113,7 @@ class Worker:
         if loaded.status != "loaded":
             return loaded
         blobs: list[bytes] = []
-        header = {"args": wire.pack(list(args), blobs), "kwargs": wire.pack(dict(kwargs), blobs)}
+        header = {"args": pack(list(args), blobs), "kwargs": pack(dict(kwargs), blobs)}
         started = time.monotonic()
         deadline = min(started + seconds, self._budget_end)
         sent = self._send(header, blobs, deadline)
@@ -149,7 +149,7 @@ class Worker:
     # --- the pipe --------------------------------------------------------------------------------
     def _send(self, header: dict, blobs: list, deadline: float) -> Reply | None:
         self._request_id = secrets.token_hex(8)  # sent only now: no reply can be written before it is asked for
-        data = memoryview(wire.encode_message(dict(header, id=self._request_id), blobs))
+        data = memoryview(encode_message(dict(header, id=self._request_id), blobs))
         fd = self.proc.stdin.fileno()
         while data:
             remaining = deadline - time.monotonic()
@@ -189,21 +189,21 @@ class Worker:
             return bytes(buffer)
 
         try:
-            (size,) = wire._LENGTH.unpack(read_exact(wire._LENGTH.size))
-            if size > wire.MAX_HEADER_BYTES:
-                raise wire.WireError(f"a reply header of {size} bytes is over the limit")
-            header = wire.decode_header(read_exact(size))
+            (size,) = HEADER_LENGTH.unpack(read_exact(HEADER_LENGTH.size))
+            if size > MAX_HEADER_BYTES:
+                raise WireError(f"a reply header of {size} bytes is over the limit")
+            header = decode_header(read_exact(size))
             if sum(header["blobs"]) > MAX_REPLY_BYTES:
-                raise wire.WireError(f"a reply of {sum(header['blobs'])} bytes is over the {MAX_REPLY_BYTES} limit")
-            arrays = [wire.load_array(read_exact(n)) for n in header["blobs"]]
+                raise WireError(f"a reply of {sum(header['blobs'])} bytes is over the {MAX_REPLY_BYTES} limit")
+            arrays = [load_array(read_exact(n)) for n in header["blobs"]]
             if header.get("id") != self._request_id:
-                raise wire.WireError("a reply that answers no request of the grader's arrived first")
+                raise WireError("a reply that answers no request of the grader's arrived first")
             header = checked_header(header)
         except TimeoutError:
             return Reply("timeout", seconds=time.monotonic() - started)
         except EOFError:
             return self._died(time.monotonic() - started)
-        except wire.WireError as err:
+        except WireError as err:
             return Reply("protocol", seconds=time.monotonic() - started, detail=str(err))
         return Reply(header["status"], header, arrays, time.monotonic() - started,
                      _clip(header["output"], self.limits.output_chars))
@@ -233,17 +233,17 @@ def checked_header(header: dict) -> dict:
     def number(value):
         return value if type(value) is int else None
     if not isinstance(header.get("status"), str):
-        raise wire.WireError("the reply has no status")
+        raise WireError("the reply has no status")
     clean = {"status": header["status"][:40], "output": text(header.get("output"), 1 << 20)}
     error, info = header.get("error"), header.get("info")
     if error is not None:
         if not isinstance(error, dict):
-            raise wire.WireError("the reply's error is malformed")
+            raise WireError("the reply's error is malformed")
         clean["error"] = {"type": text(error.get("type"), 100) or "Exception", "message": text(error.get("message"), 2000),
                           "traceback": text(error.get("traceback"), 4000), "line": number(error.get("line"))}
     if info is not None:
         if not isinstance(info, dict):
-            raise wire.WireError("the reply's output description is malformed")
+            raise WireError("the reply's output description is malformed")
         shape = info.get("shape")
         clean["info"] = {"kind": text(info.get("kind"), 20), "type": text(info.get("type"), 200) or "something else",
                          "dtype": text(info.get("dtype"), 100), "nbytes": number(info.get("nbytes")) or 0,
@@ -297,23 +297,9 @@ def _copy_submission(submission: Path, workdir: Path) -> None:
             continue
 
 
-def worker_env(folder: str) -> dict:
-    """A worker's whole environment: `folder` as HOME and TMPDIR, one thread per library, nothing of ours."""
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "TMPDIR": folder,
-           "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    env.update({key: os.environ[key] for key in _PASSED_ENV if key in os.environ})
-    return env
-
-
-def rlimit_values(memory_mb: int, cpu_seconds: int) -> dict:
-    return {"RLIMIT_AS": memory_mb << 20, "RLIMIT_CPU": cpu_seconds, "RLIMIT_FSIZE": FILE_SIZE_LIMIT,
-            "RLIMIT_NOFILE": OPEN_FILES_LIMIT, "RLIMIT_CORE": 0}
-
-
 def _kill_everything(proc: subprocess.Popen) -> None:
     """Kill the worker's whole tree: descendants first (while the supervisor still adopts orphans), then it."""
-    wire.kill_tree(proc.pid)
+    kill_tree(proc.pid)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

@@ -1,4 +1,10 @@
-"""What a worker sees: the interpreter and NumPy it runs with, and strict mode's jail, built from an allow-list.
+"""How a worker is launched: its program, interpreter, NumPy, environment and limits, and strict mode's jail.
+
+The worker program (`WORKER_SOURCE`) is the source of this package's worker-side modules (`WORKER_PIECES`),
+joined in order between a start that puts NumPy's folder on sys.path and a last line that runs the supervisor
+(or, given the argument `zygote`, the zygote). Run from `-c`, the pieces share one namespace, so each imports
+its siblings only when the grader imports it, and imports nothing at the top but the standard library (and
+NumPy, in the pieces the grader never imports).
 
 Every worker runs the *base* interpreter (a venv's python resolved to the installation it was made from) with
 `-I -S`: no site-packages, no .pth files, nothing of a venv. NumPy reaches it through one neutral folder given on
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.util
 import os
 import shutil
 import stat
@@ -59,13 +66,22 @@ mount -o remount,bind,ro /
 cd "$wd"
 exec "$@"
 '''
-_IMPORT_NUMPY = "import sys\nsys.path.insert(0, sys.argv.pop(1))\nimport numpy\n"  # as the worker does
-_PROBE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}  # as sandbox.worker_env's
+_IMPORT_NUMPY = "import sys\nsys.path.insert(0, sys.argv.pop(1))\nimport numpy\n"  # SITE, then NumPy from it
+# What -S leaves out but learner code may use: exit(), quit(), help(), copyright().
+_SITE_BUILTINS = "import site\nsite.setquit()\nsite.sethelper()\nsite.setcopyright()\n"
+_RUN = 'zygote_main() if sys.argv[1:] == ["zygote"] else supervise()\n'
+WORKER_PIECES = ("wire", "limits", "reaper", "worker_main", "supervisor", "zygote_server")
+WORKER_SOURCE = _IMPORT_NUMPY + _SITE_BUILTINS + "".join(
+    Path(__file__).with_name(f"{piece}.py").read_text(encoding="utf-8") for piece in WORKER_PIECES) + _RUN
+FILE_SIZE_LIMIT = 64 << 20
+OPEN_FILES_LIMIT = 256
+_PASSED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # some CPUs need these for NumPy not to crash
+_PROBE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}  # as worker_env's
 _cache: dict = {}
 _strict_cache: dict[str, list[str]] = {}
 
 
-# --- the interpreter and NumPy, for every worker ------------------------------------------------------------------
+# --- the interpreter, NumPy, environment and limits, for every worker -----------------------------------------------
 
 def interpreter() -> str:
     """The base interpreter: a venv's python is a link to (or copy of) it, and only adds site-packages."""
@@ -74,9 +90,8 @@ def interpreter() -> str:
 
 def numpy_entries(package: Path | None = None) -> list[Path]:
     """NumPy's folders in its site-packages: the package, its bundled libraries and its metadata."""
-    if package is None:
-        import numpy
-        package = Path(numpy.__file__).resolve().parent
+    if package is None:  # found, not imported: the grader may start a worker before it imports NumPy
+        package = Path(importlib.util.find_spec("numpy").origin).resolve().parent
     names = {package.name, f"{package.name}.libs"}
     return sorted(path for path in package.parent.iterdir()
                   if path.name in names or (path.name.startswith("numpy-") and path.name.endswith(".dist-info")))
@@ -85,6 +100,21 @@ def numpy_entries(package: Path | None = None) -> list[Path]:
 def worker_command(site: str, source: str, *args: str) -> list[str]:
     """`python -I -S -c SOURCE SITE ARGS`: the worker puts SITE first on sys.path and imports NumPy from it."""
     return [interpreter(), "-I", "-S", "-c", source, site, *args]
+
+
+def worker_env(folder: str) -> dict:
+    """A worker's whole environment: `folder` as HOME and TMPDIR, one thread per library, nothing of ours."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": folder, "TMPDIR": folder,
+           "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    env.update({key: os.environ[key] for key in _PASSED_ENV if key in os.environ})
+    return env
+
+
+def rlimit_values(memory_mb: int, cpu_seconds: int) -> dict:
+    """The resource limits of a worker (set by limits.apply_limits before it runs Python)."""
+    return {"RLIMIT_AS": memory_mb << 20, "RLIMIT_CPU": cpu_seconds, "RLIMIT_FSIZE": FILE_SIZE_LIMIT,
+            "RLIMIT_NOFILE": OPEN_FILES_LIMIT, "RLIMIT_CORE": 0}
 
 
 def standard_site() -> str:

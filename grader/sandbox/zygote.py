@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 import time
 
+from .launch import WORKER_SOURCE, standard_site, worker_command, worker_env
+
 FIRST_SPAWN_SECONDS = 15.0  # the first request also waits for the zygote's own start-up (Python + NumPy)
 SPAWN_SECONDS = 5.0
 MAX_STARTS = 4  # zygotes one grading process may start; after that every worker is spawned directly
@@ -23,11 +25,9 @@ class ZygoteError(Exception):
 
 
 class Zygote:
-    """The grader's end of one zygote process (see `zygote_main` in worker.py for the other end)."""
+    """The grader's end of one zygote process (zygote_server.py is the other end)."""
 
     def __init__(self, lifeline: int):
-        from .launch import standard_site, worker_command
-        from .client import WORKER_SOURCE, worker_env
         self.lifeline = lifeline
         self.exited: dict[int, int] = {}  # pid -> wait status, reported by the zygote, not yet asked for
         self.spawned = 0
@@ -121,7 +121,7 @@ class Zygote:
 
 
 class Child:
-    """What sandbox.Worker needs of subprocess.Popen, for a worker the zygote forked."""
+    """What client.Worker needs of subprocess.Popen, for a worker the zygote forked."""
 
     def __init__(self, zygote: Zygote, pid: int, stdin, stdout):
         self.zygote, self.pid, self.stdin, self.stdout = zygote, pid, stdin, stdout

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import results as R
-from grader.sandbox import client as sandbox
-from grader.spec.exercise import find_exercise
+from grader.results import Kind, Outcome
+from grader.sandbox import client, launch
+from grader.spec.catalog import find_exercise
 from grader.reports.html import render_html
 from grader.grading.runner import grade
 
@@ -22,53 +22,54 @@ FILES = HERE / "adversarial"
 REPO = HERE.parent
 CASES = ("identity 1x1 kernel", "bias added per filter", "hidden padding larger than 1")
 MARKER = "adv-leftover"
-LOOPED = {R.TIMEOUT, R.NOT_RUN}
+LOOPED = {Outcome.TIMEOUT, Outcome.NOT_RUN}
+LOOPED_KINDS = {Kind.TIMEOUT, Kind.BUDGET, Kind.STOPPED}
 
 # file -> (sandbox, outcomes every case may have, kinds, fragment of the first case's message, max seconds)
 TABLE = {
-    "lying_eq.py": ("standard", {R.FAILED}, {"type"}, "returned Liar", 8),
-    "lying_ndarray_subclass.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "monkeypatch_numpy.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "monkeypatch_pytest_grader.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "sys_exit_import.py": ("standard", {R.ERROR}, {"import"}, "raised SystemExit while it was being imported", 8),
-    "os_exit_call.py": ("standard", {R.ERROR}, {"crash"}, "exited with code 0", 8),
-    "infinite_loop.py": ("standard", LOOPED, {"timeout", "budget", "stopped"}, "did not finish within 1 s", 10),
-    "infinite_loop_signals_ignored.py": ("standard", LOOPED, {"timeout", "budget", "stopped"}, "did not finish", 10),
-    "sleep_at_import.py": ("standard", {R.TIMEOUT}, {"import"}, "Importing your file took longer than 2 s", 8),
-    "memory_bomb.py": ("standard", {R.ERROR}, {"exception"}, "ran out of memory", 10),
-    "output_flood.py": ("standard", {R.FAILED}, {"values"}, "values differ", 10),
-    "html_injection.py": ("standard", {R.ERROR}, {"exception"}, "raised ValueError", 8),
-    "bad_exception_text.py": ("standard", {R.ERROR}, {"exception"}, "could not be read", 8),
-    "nan_output.py": ("standard", {R.FAILED}, {"nan"}, "contains NaN", 8),
-    "giant_output.py": ("standard", {R.FAILED}, {"type"}, "far larger than expected", 10),
-    "object_array.py": ("standard", {R.FAILED}, {"type"}, "dtype object", 8),
-    "import_reference.py": ("standard", {R.ERROR}, {"import"}, "'solutions' is not available", 8),
-    "import_reference_lazily.py": ("standard", {R.ERROR}, {"exception"}, "raised ImportError", 8),
-    "read_reference_by_path.py": ("strict", {R.ERROR}, {"exception"}, "raised FileNotFoundError", 10),
-    "damage_solutions.py": ("strict", {R.ERROR}, {"exception"}, "raised RuntimeError", 10),
-    "leave_children.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "kill_supervisor.py": ("standard", LOOPED, {"timeout", "budget", "stopped"}, "did not finish", 10),
-    "infinite_recursion.py": ("standard", {R.ERROR, *LOOPED}, {"exception", "crash", "timeout", "budget", "stopped"}, "", 10),
-    "syntax_error.py": ("standard", {R.ERROR}, {"syntax"}, "syntax error on line 2", 8),
-    "empty.py": ("standard", {R.ERROR}, {"missing"}, "no function named 'conv2d'", 8),
-    "wrong_signature.py": ("standard", {R.ERROR}, {"exception"}, "raised TypeError", 8),
-    "mutate_inputs.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "forge_result.py": ("standard", {R.ERROR}, {"exception"}, "raised RuntimeError", 8),
-    "stack_gc_walk.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "forge_reply_pipe.py": ("standard", {R.ERROR}, {"protocol"}, "answers no request", 8),
-    "forge_reply_header.py": ("standard", {R.ERROR}, {"protocol"}, "error is malformed", 8),
-    "poison_wire_modules.py": ("standard", {R.ERROR}, {"crash"}, "answered the import with 'ok'", 8),
-    "terminal_spoof.py": ("standard", {R.ERROR}, {"exception"}, "raised ValueError", 8),
-    "html_exception_name.py": ("standard", {R.ERROR}, {"exception"}, "raised <img src=x", 8),
-    "exotic_dtypes.py": ("standard", {R.FAILED}, {"type"}, "dtype [('value', '<f8'), ('pass', '?')]", 8),
-    "odd_arrays.py": ("standard", {R.FAILED}, {"shape", "values"}, "shape (65536, 0, 65536, 65536)", 8),
-    "lying_subclass_methods.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "close_reply_fds.py": ("standard", {R.ERROR}, {"crash"}, "stopped the worker process", 8),
-    "interval_timer.py": ("standard", {R.ERROR, R.NOT_ATTEMPTED}, {"crash", "not_implemented"}, "", 8),
-    "background_noise.py": ("standard", {R.FAILED}, {"values"}, "values differ", 8),
-    "read_grader_memory.py": ("root", {R.ERROR}, {"exception"}, "raised PermissionError", 8),
-    "write_outside.py": ("strict", {R.ERROR}, {"exception"}, "raised RuntimeError", 10),
-    "signal_grader.py": ("strict", {R.ERROR}, {"exception"}, "stopped 0 processes", 10),
+    "lying_eq.py": ("standard", {Outcome.FAILED}, {Kind.TYPE}, "returned Liar", 8),
+    "lying_ndarray_subclass.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "monkeypatch_numpy.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "monkeypatch_pytest_grader.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "sys_exit_import.py": ("standard", {Outcome.ERROR}, {Kind.IMPORT}, "raised SystemExit while it was being imported", 8),
+    "os_exit_call.py": ("standard", {Outcome.ERROR}, {Kind.CRASH}, "exited with code 0", 8),
+    "infinite_loop.py": ("standard", LOOPED, LOOPED_KINDS, "did not finish within 1 s", 10),
+    "infinite_loop_signals_ignored.py": ("standard", LOOPED, LOOPED_KINDS, "did not finish", 10),
+    "sleep_at_import.py": ("standard", {Outcome.TIMEOUT}, {Kind.IMPORT}, "Importing your file took longer than 2 s", 8),
+    "memory_bomb.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "ran out of memory", 10),
+    "output_flood.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 10),
+    "html_injection.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised ValueError", 8),
+    "bad_exception_text.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "could not be read", 8),
+    "nan_output.py": ("standard", {Outcome.FAILED}, {Kind.NAN}, "contains NaN", 8),
+    "giant_output.py": ("standard", {Outcome.FAILED}, {Kind.TYPE}, "far larger than expected", 10),
+    "object_array.py": ("standard", {Outcome.FAILED}, {Kind.TYPE}, "dtype object", 8),
+    "import_reference.py": ("standard", {Outcome.ERROR}, {Kind.IMPORT}, "'solutions' is not available", 8),
+    "import_reference_lazily.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised ImportError", 8),
+    "read_reference_by_path.py": ("strict", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised FileNotFoundError", 10),
+    "damage_solutions.py": ("strict", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised RuntimeError", 10),
+    "leave_children.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "kill_supervisor.py": ("standard", LOOPED, LOOPED_KINDS, "did not finish", 10),
+    "infinite_recursion.py": ("standard", {Outcome.ERROR, *LOOPED}, {Kind.EXCEPTION, Kind.CRASH, *LOOPED_KINDS}, "", 10),
+    "syntax_error.py": ("standard", {Outcome.ERROR}, {Kind.SYNTAX}, "syntax error on line 2", 8),
+    "empty.py": ("standard", {Outcome.ERROR}, {Kind.MISSING}, "no function named 'conv2d'", 8),
+    "wrong_signature.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised TypeError", 8),
+    "mutate_inputs.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "forge_result.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised RuntimeError", 8),
+    "stack_gc_walk.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "forge_reply_pipe.py": ("standard", {Outcome.ERROR}, {Kind.PROTOCOL}, "answers no request", 8),
+    "forge_reply_header.py": ("standard", {Outcome.ERROR}, {Kind.PROTOCOL}, "error is malformed", 8),
+    "poison_wire_modules.py": ("standard", {Outcome.ERROR}, {Kind.CRASH}, "answered the import with 'ok'", 8),
+    "terminal_spoof.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised ValueError", 8),
+    "html_exception_name.py": ("standard", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised <img src=x", 8),
+    "exotic_dtypes.py": ("standard", {Outcome.FAILED}, {Kind.TYPE}, "dtype [('value', '<f8'), ('pass', '?')]", 8),
+    "odd_arrays.py": ("standard", {Outcome.FAILED}, {Kind.SHAPE, Kind.VALUES}, "shape (65536, 0, 65536, 65536)", 8),
+    "lying_subclass_methods.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "close_reply_fds.py": ("standard", {Outcome.ERROR}, {Kind.CRASH}, "stopped the worker process", 8),
+    "interval_timer.py": ("standard", {Outcome.ERROR, Outcome.NOT_ATTEMPTED}, {Kind.CRASH, Kind.NOT_IMPLEMENTED}, "", 8),
+    "background_noise.py": ("standard", {Outcome.FAILED}, {Kind.VALUES}, "values differ", 8),
+    "read_grader_memory.py": ("root", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised PermissionError", 8),
+    "write_outside.py": ("strict", {Outcome.ERROR}, {Kind.EXCEPTION}, "raised RuntimeError", 10),
+    "signal_grader.py": ("strict", {Outcome.ERROR}, {Kind.EXCEPTION}, "stopped 0 processes", 10),
 }
 # Files a hostile submission may try to create outside its folder: none may exist after any run.
 OUTSIDE = [REPO / "LEARNER_WAS_HERE", Path("/tmp/adv-learner-was-here"), Path("/dev/shm/adv-learner-was-here"),
@@ -108,13 +109,13 @@ def _live_processes() -> dict[int, tuple[str, int]]:
 def worker_pids(monkeypatch):
     """The pid of every worker the grader starts (their sessions must be empty afterwards)."""
     pids = []
-    start = sandbox.Worker.start
+    start = client.Worker.start
 
     def recording(self):
         start(self)
         if self.proc is not None:
             pids.append(self.proc.pid)
-    monkeypatch.setattr(sandbox.Worker, "start", recording)
+    monkeypatch.setattr(client.Worker, "start", recording)
     return pids
 
 
@@ -136,7 +137,7 @@ def test_hostile_submission_scores_zero_and_leaves_the_grader_intact(name, exerc
         mode = "standard"
     if mode == "strict":
         try:
-            sandbox.strict_prefix()
+            launch.strict_prefix()
         except Exception as err:  # noqa: BLE001 - any failure to set strict up means "not on this machine"
             pytest.skip(f"strict sandbox unavailable: {err}")
     before = _solutions_digest()
@@ -188,11 +189,11 @@ def test_output_floods_are_truncated_with_a_note(exercise, tmp_path, worker_pids
 
 
 def test_forged_result_file_is_replaced_and_stays_replaced(exercise, tmp_path, worker_pids):
-    from grader.learner.commands import write_outputs
+    from grader.reports.files import write_reports
     target = tmp_path / "out" / "result.json"
     target.parent.mkdir()
     result = grade(exercise, _submission(tmp_path, "forge_result.py"))
-    write_outputs(result, target, None)
+    write_reports(result, target, None)
     time.sleep(0.3)  # a leftover rewriter would have struck by now
     data = json.loads(target.read_text())
     assert data["score"] == 0 and data["max_score"] == exercise.max_score
@@ -211,7 +212,7 @@ def test_an_infinite_loop_is_stopped_by_the_whole_exercise_budget(exercise, tmp_
     started = time.monotonic()
     result = grade(many, _submission(tmp_path, "infinite_loop.py"))
     assert time.monotonic() - started < many.limits.total_seconds + 2
-    assert result.count(R.TIMEOUT) >= 1 and result.count(R.NOT_RUN) >= 1 and result.score == 0
+    assert result.count(Outcome.TIMEOUT) >= 1 and result.count(Outcome.NOT_RUN) >= 1 and result.score == 0
     _assert_nothing_left(worker_pids)
 
 

@@ -11,14 +11,15 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from grader import results as R
-from grader.sandbox import launch as isolation, client as sandbox
-from grader.spec.exercise import find_exercise
+from grader.results import Kind, Outcome
+from grader.sandbox import client, launch
+from grader.spec.catalog import find_exercise
 from grader.grading.runner import grade
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,7 +89,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def _printed_json(tmp_path: Path, exercise, text: str, mode: str = "standard") -> dict:
-    with sandbox.Worker(_write(tmp_path, text), "conv2d", "array", exercise.limits, mode) as worker:
+    with client.Worker(_write(tmp_path, text), "conv2d", "array", exercise.limits, mode) as worker:
         reply = worker.wait_loaded()
     assert reply.status == "loaded", reply
     return json.loads(reply.output.strip().splitlines()[-1])
@@ -114,11 +115,11 @@ def test_worker_sees_no_grader_paths_no_secrets_and_a_fresh_folder(tmp_path, exe
     assert seen["cwd"] != str(tmp_path) and Path(seen["cwd"]).name.startswith("grade-worker-")
     assert seen["argv"] == ["-c"]
     # The base interpreter, not a venv's; NumPy through the folder of links, which holds nothing else.
-    assert seen["executable"] == isolation.interpreter()
+    assert seen["executable"] == launch.interpreter()
     assert seen["prefixes"] == sorted({os.path.realpath(sys.base_prefix), os.path.realpath(sys.base_exec_prefix)})
-    site = Path(isolation.standard_site())
+    site = Path(launch.standard_site())
     assert Path(seen["numpy"]).parent.parent == site and seen["path"][1] == str(site)
-    assert sorted(os.listdir(site)) == sorted(entry.name for entry in isolation.numpy_entries())
+    assert sorted(os.listdir(site)) == sorted(entry.name for entry in launch.numpy_entries())
     assert seen["builtins"] == ["exit", "quit", "help"]  # -S leaves them out; the worker puts them back
     assert not Path(seen["cwd"]).exists()  # removed once grading ended
 
@@ -126,7 +127,7 @@ def test_worker_sees_no_grader_paths_no_secrets_and_a_fresh_folder(tmp_path, exe
 def test_a_reply_over_the_size_limit_is_refused_before_loading(tmp_path, exercise):
     result = grade(exercise, _write(tmp_path, FORGE_HUGE_REPLY))
     case = result.cases[0]
-    assert (case.outcome, case.kind, result.score) == (R.ERROR, "protocol", 0)
+    assert (case.outcome, case.kind, result.score) == (Outcome.ERROR, Kind.PROTOCOL, 0)
     assert "over the limit" in case.message
 
 
@@ -150,12 +151,12 @@ def test_grading_ignores_conftest_ini_and_plugins_beside_the_submission(tmp_path
     monkeypatch.chdir(folder)  # graded from inside the learner's folder
     monkeypatch.syspath_prepend(str(folder))
     result = grade(exercise, submission)
-    assert result.score == 0 and result.cases[0].kind == "values"
+    assert result.score == 0 and result.cases[0].kind == Kind.VALUES
     assert list(flag.iterdir()) == []
 
 
 def test_strict_unavailable_is_a_usage_error_with_exit_2(tmp_path, exercise, monkeypatch, run_cli, workspace):
-    monkeypatch.setitem(isolation._strict_cache, "prefix", [])
+    monkeypatch.setitem(launch._strict_cache, "prefix", [])
     code, _, err = run_cli("exercise-2", "--submission", _write(tmp_path, SHOW_ENVIRONMENT), "--sandbox", "strict")
     assert code == 2 and "--sandbox strict needs bubblewrap" in err and "Traceback" not in err
 
@@ -172,8 +173,8 @@ def _strict_prefix_for(tool: str, monkeypatch) -> list[str]:
         pytest.skip(f"{tool} is installed but cannot create namespaces on this machine")
     which = shutil.which
     with monkeypatch.context() as patch:
-        patch.setattr(isolation.shutil, "which", lambda name: which(name) if name == tool else None)
-        prefix = isolation._probe_strict()
+        patch.setattr(launch.shutil, "which", lambda name: which(name) if name == tool else None)
+        prefix = launch._probe_strict()
     assert prefix and Path(prefix[0]).name == tool, f"{tool} works here, but the strict jail built with it does not"
     return prefix
 
@@ -184,7 +185,7 @@ def _host_paths_a_learner_must_not_see(marker: Path) -> list[str]:
     that lead to what the jail shows (e.g. /root when the interpreter lives in /root/.pyenv)."""
     import numpy
     numpy_site = Path(numpy.__file__).resolve().parent.parent
-    layout = isolation.host_layout()
+    layout = launch.host_layout()
     paths = [REPO, REPO / "exercises", *REPO.glob("exercises/*.yaml"), REPO / "solutions" / "conv.py", marker,
              Path(sysconfig.get_paths()["purelib"]) / "grader", numpy_site / "grader", numpy_site / "solutions"]
     for folder in (numpy_site, *layout["hidden"], Path.home(), "/root", "/home", "/work", "/etc", "/var", "/opt",
@@ -198,7 +199,7 @@ def _host_paths_a_learner_must_not_see(marker: Path) -> list[str]:
 
 @pytest.mark.parametrize("tool", ["bwrap", "unshare"])
 def test_strict_mode_cuts_the_network_and_shows_only_its_allow_list(tool, tmp_path, exercise, monkeypatch):
-    monkeypatch.setitem(isolation._strict_cache, "prefix", _strict_prefix_for(tool, monkeypatch))
+    monkeypatch.setitem(launch._strict_cache, "prefix", _strict_prefix_for(tool, monkeypatch))
     marker = tmp_path / "host-secret.txt"
     marker.write_text("only on the host")
     hidden = _host_paths_a_learner_must_not_see(marker)
@@ -208,8 +209,8 @@ def test_strict_mode_cuts_the_network_and_shows_only_its_allow_list(tool, tmp_pa
     seen = _printed_json(tmp_path, exercise, probe, "strict")
     assert seen["found"] == [] and seen["network"] != "open" and seen["shm"] != "written"
     assert not list(Path("/dev/shm").glob("strict-probe-*"))
-    workdir = sandbox.tempfile.gettempdir()  # the worker's folder is made there
-    operations = isolation.jail_mounts(workdir, **isolation.host_layout())
+    workdir = tempfile.gettempdir()  # the worker's folder is made there
+    operations = launch.jail_mounts(workdir, **launch.host_layout())
     allowed = {Path(operation[-1]).parts[1] for operation in operations}
     assert set(seen["root"]) <= allowed and "worker-site" in seen["root"]
     result = grade(exercise, _write(tmp_path, probe), sandbox="strict")  # the whole way, through the grader
@@ -223,7 +224,7 @@ def _fake_install(site: Path) -> list[Path]:
         (site / name).mkdir(parents=True)
     (site / "numpy" / "__init__.py").write_text("")
     (site / "numpy.libs" / "libopenblas.so").write_text("")
-    return isolation.numpy_entries(site / "numpy")
+    return launch.numpy_entries(site / "numpy")
 
 
 LAYOUTS = {  # where the checkout and the venv holding NumPy (`pip install .`) are, below a scratch folder
@@ -248,13 +249,13 @@ def test_the_strict_jail_shows_the_same_tree_wherever_the_venv_and_the_checkout_
     for name, (checkout, site, entries) in _layouts(tmp_path).items():
         libraries = [str(site / "numpy.libs" / "libopenblas.so")]
         for grader_home in (site, checkout):  # installed with pip, or run from the checkout
-            operations = isolation.jail_mounts("/tmp/grade-worker-x",
-                                               **isolation.layout(entries, grader_home, prefixes, libraries))
+            operations = launch.jail_mounts("/tmp/grade-worker-x",
+                                               **launch.layout(entries, grader_home, prefixes, libraries))
             for operation in operations:
                 assert not any(str(place) in operation[-1] for place in (checkout, site, tmp_path)), operation
                 if operation[0] in ("ro", "rw", "dev") and str(site) in operation[1]:
                     assert Path(operation[1]) in entries  # only NumPy's own folders, at a neutral place
-                    assert operation[2] == f"{isolation.WORKER_SITE}/{Path(operation[1]).name}"
+                    assert operation[2] == f"{launch.WORKER_SITE}/{Path(operation[1]).name}"
             seen[name, grader_home == site] = [operation[0:1] + operation[2:] for operation in operations]
     assert len({json.dumps(targets) for targets in seen.values()}) == 1  # what the learner sees never changes
 
@@ -263,12 +264,12 @@ def test_a_site_packages_inside_a_visible_tree_is_covered_and_numpy_mounted_alon
     prefix = tmp_path / "python"  # NumPy and the grader installed into the interpreter's own site-packages
     site = prefix / "lib" / "python3.11" / "site-packages"
     entries = _fake_install(site)
-    operations = isolation.jail_mounts("/tmp/grade-worker-x",
-                                       **isolation.layout(entries, site, [str(prefix)], []))
+    operations = launch.jail_mounts("/tmp/grade-worker-x",
+                                       **launch.layout(entries, site, [str(prefix)], []))
     assert ("ro", str(prefix), str(prefix)) in operations
     assert ("tmpfs", str(site)) in operations and ("seal", str(site)) in operations
     assert operations.index(("ro", str(prefix), str(prefix))) < operations.index(("tmpfs", str(site)))
-    assert [operation[1] for operation in operations if operation[-1].startswith(isolation.WORKER_SITE)] == \
+    assert [operation[1] for operation in operations if operation[-1].startswith(launch.WORKER_SITE)] == \
         [str(entry) for entry in entries]
 
 
@@ -281,10 +282,10 @@ print(json.dumps({"path": sys.path, "numpy": numpy.__file__, "executable": sys.e
 
 def test_the_standard_worker_finds_numpy_through_links_wherever_the_venv_and_the_checkout_are(tmp_path):
     for name, (checkout, site, entries) in _layouts(tmp_path).items():
-        folder = isolation.link_site(entries)
+        folder = launch.link_site(entries)
         try:
             assert sorted(os.listdir(folder)) == ["numpy", "numpy-2.4.6.dist-info", "numpy.libs"]
-            done = subprocess.run(isolation.worker_command(folder, SHOW_SITE), capture_output=True, text=True,
+            done = subprocess.run(launch.worker_command(folder, SHOW_SITE), capture_output=True, text=True,
                                   timeout=30, cwd="/", env={"PATH": "/usr/bin:/bin"})
         finally:
             shutil.rmtree(folder)
@@ -296,19 +297,19 @@ def test_the_standard_worker_finds_numpy_through_links_wherever_the_venv_and_the
 
 def test_a_planted_or_damaged_site_folder_is_never_used(tmp_path, monkeypatch):
     entries = _fake_install(tmp_path / "site-packages")
-    monkeypatch.setattr(isolation, "numpy_entries", lambda: entries)
-    monkeypatch.setattr(isolation.tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(isolation, "_cache", {})
-    planted = Path(isolation.shared_site_folder(entries))
+    monkeypatch.setattr(launch, "numpy_entries", lambda: entries)
+    monkeypatch.setattr(launch.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(launch, "_cache", {})
+    planted = Path(launch.shared_site_folder(entries))
     planted.mkdir()
     (planted / "numpy").symlink_to(tmp_path / "site-packages" / "grader")  # someone else's idea of NumPy
-    folder = isolation.standard_site()
+    folder = launch.standard_site()
     assert folder != str(planted)
     assert {entry.name: os.readlink(Path(folder) / entry.name) for entry in entries} == \
         {entry.name: str(entry) for entry in entries}
     shutil.rmtree(planted)
-    monkeypatch.setattr(isolation, "_cache", {})
-    assert isolation.standard_site() == str(planted) and isolation._is_site(str(planted), entries)  # made, shared
+    monkeypatch.setattr(launch, "_cache", {})
+    assert launch.standard_site() == str(planted) and launch._is_site(str(planted), entries)  # made, shared
 
 
 def test_standard_mode_is_reported(tmp_path, exercise):
@@ -395,8 +396,8 @@ def test_sibling_symlinks_shadow_modules_and_floods_are_not_carried_into_the_wor
     seen = _printed_json(tmp_path, exercise, PROBE_SIBLINGS)
     assert time.monotonic() - started < 5
     assert seen["secret"] == seen["reference"] == seen["json_shadow_ran"] == "ModuleNotFoundError"
-    assert seen["links"] == [] and Path(seen["numpy"]).parent.parent == Path(isolation.standard_site())
-    assert seen["files"] <= sandbox.MAX_SIBLING_FILES + 3  # the submission, .output and .stderr
+    assert seen["links"] == [] and Path(seen["numpy"]).parent.parent == Path(launch.standard_site())
+    assert seen["files"] <= client.MAX_SIBLING_FILES + 3  # the submission, .output and .stderr
 
 
 def _speed_exercise():
@@ -406,15 +407,15 @@ def _speed_exercise():
     return dataclasses.replace(full, cases=(dataclasses.replace(case, repeats=3),), misconceptions=(), limits=limits)
 
 
-@pytest.mark.parametrize("name, kind", [("speed_cache.py", "speed"), ("speed_replay.py", "values")])
+@pytest.mark.parametrize("name, kind", [("speed_cache.py", Kind.SPEED), ("speed_replay.py", Kind.VALUES)])
 def test_speed_points_cannot_be_won_by_caching_or_replaying_answers(name, kind):
     # Both submissions take 0.3 s to compute an answer (far over 3x the reference), then answer at once from a
     # cache keyed by the inputs, or by replaying the first answer. Timed runs use fresh inputs and every timed
     # answer is checked, so neither gets the speed points.
     result = grade(_speed_exercise(), REPO / "tests" / "adversarial" / name)
     case = result.cases[0]
-    assert (case.outcome, case.kind, result.score) == (R.FAILED, kind, 0), case.message
-    if kind == "speed":
+    assert (case.outcome, case.kind, result.score) == (Outcome.FAILED, kind, 0), case.message
+    if kind == Kind.SPEED:
         assert case.details["speed"]["seconds"] >= 0.3 and case.details["speed"]["ratio"] > 3
 
 
@@ -440,5 +441,5 @@ def test_a_forged_reply_with_the_right_id_is_still_only_the_learners_answer(tmp_
     # current request, and a status the grader does not know is a protocol error, never a pass.
     result = grade(exercise, _write(tmp_path, REPLY_STATUS_FORGER))
     case = result.cases[0]
-    assert (case.outcome, case.kind, result.score) == (R.ERROR, "protocol", 0)
+    assert (case.outcome, case.kind, result.score) == (Outcome.ERROR, Kind.PROTOCOL, 0)
     assert "passed" in case.message

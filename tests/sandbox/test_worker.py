@@ -9,9 +9,9 @@ import textwrap
 import pytest
 
 from conftest import reference_source
-from grader import results as R
+from grader.results import Kind, Outcome
 from grader.grading.evaluate import Evaluator
-from grader.spec.exercise import load_exercise
+from grader.spec.loader import load_exercise
 
 # The submission misbehaves according to the input's height, so one file covers every failure mode.
 MISCHIEF = textwrap.dedent("""
@@ -94,7 +94,7 @@ def alive(pid: int) -> bool:
 def test_timeout_is_marked_and_the_worker_replaced(graded):
     results, pids = graded
     timeout = results["timeout"]
-    assert (timeout.outcome, timeout.kind, timeout.points) == (R.TIMEOUT, "timeout", 0.0)
+    assert (timeout.outcome, timeout.kind, timeout.points) == (Outcome.TIMEOUT, Kind.TIMEOUT, 0.0)
     assert "did not finish within 0.8 s" in timeout.message
     assert 0.75 < timeout.duration < 3.0
     old, new = pids["timeout"][0], pids["after timeout"][1]
@@ -104,7 +104,7 @@ def test_timeout_is_marked_and_the_worker_replaced(graded):
 
 def test_sys_exit_is_an_error_and_the_worker_survives(graded):
     results, pids = graded
-    assert results["sys exit"].outcome == R.ERROR
+    assert results["sys exit"].outcome == Outcome.ERROR
     assert "called sys.exit()" in results["sys exit"].message
     assert pids["sys exit"][0] == pids["sys exit"][1]
 
@@ -114,7 +114,7 @@ def test_sys_exit_is_an_error_and_the_worker_survives(graded):
 def test_hard_crashes_are_explained_and_the_next_case_runs(graded, name, detail):
     results, _ = graded
     crash = results[name]
-    assert (crash.outcome, crash.kind) == (R.ERROR, "crash")
+    assert (crash.outcome, crash.kind) == (Outcome.ERROR, Kind.CRASH)
     assert detail in crash.message and "restarted it for the next case" in crash.message
     assert results[f"after {name}"].passed
 
@@ -131,14 +131,14 @@ def test_print_flood_is_truncated_with_a_visible_note(graded):
 def test_memory_cap_gives_a_memory_error_with_the_limit(graded):
     results, _ = graded
     memory = results["memory"]
-    assert memory.outcome == R.ERROR
+    assert memory.outcome == Outcome.ERROR
     assert "ran out of memory (the limit is 512 MB)" in memory.message
 
 
 def test_not_implemented_means_not_attempted(graded):
     results, _ = graded
     untouched = results["not implemented"]
-    assert (untouched.outcome, untouched.kind) == (R.NOT_ATTEMPTED, "not_implemented")
+    assert (untouched.outcome, untouched.kind) == (Outcome.NOT_ATTEMPTED, Kind.NOT_IMPLEMENTED)
     assert "Not implemented yet" in untouched.message and "ex_w.py" in untouched.message
 
 
@@ -150,7 +150,7 @@ def test_the_time_budget_marks_what_did_not_run(tmp_path):
         results = [evaluator.evaluate(case) for case in evaluator.exercise.cases]
     finally:
         evaluator.close()
-    assert [r.outcome for r in results] == [R.PASSED, R.NOT_RUN, R.NOT_RUN, R.NOT_RUN]
+    assert [r.outcome for r in results] == [Outcome.PASSED, Outcome.NOT_RUN, Outcome.NOT_RUN, Outcome.NOT_RUN]
     assert "time budget ran out during this case" in results[1].message
     assert all("time budget (1 s) was used up" in r.message for r in results[2:])
     assert sum(r.points for r in results) == 1.0

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from conftest import reference_source
-from grader import results as R
-from grader.sandbox import launch as isolation, client as sandbox, zygote
-from grader.spec.exercise import find_exercise, load_exercise
+from grader.results import Outcome
+from grader.sandbox import client, launch, zygote
+from grader.spec.catalog import find_exercise
+from grader.spec.loader import load_exercise
 from grader.grading.runner import grade
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,7 +105,7 @@ def _file(folder: Path, name: str, text: str) -> Path:
 
 
 def _printed(path: Path, exercise) -> tuple[dict, object]:
-    with sandbox.Worker(path, "conv2d", "array", exercise.limits) as worker:
+    with client.Worker(path, "conv2d", "array", exercise.limits) as worker:
         reply = worker.wait_loaded()
         proc = worker.proc
     assert reply.status == "loaded", reply
@@ -136,7 +137,7 @@ def test_learners_forked_from_one_zygote_cannot_see_each_others_state(zygote_on,
     assert seen["argv"] == ["-c"] and seen["cwd"] in seen["path"]
     for secret in ("s3cr3t-value", *_paths_of_this_installation()):
         assert secret not in json.dumps(seen)
-    assert seen["executable"] == isolation.interpreter() and seen["path"][1] == isolation.standard_site()
+    assert seen["executable"] == launch.interpreter() and seen["path"][1] == launch.standard_site()
     with monkeypatch.context() as patch:  # the same probe spawned directly holds the same open files
         patch.setitem(zygote._state, "enabled", False)
         direct, proc = _printed(_file(tmp_path, "direct", PROBE), small)
@@ -159,8 +160,8 @@ def test_the_zygote_runs_with_no_grader_paths_or_secrets(tmp_path, monkeypatch):
         cwd = os.readlink(f"/proc/{pid}/cwd")
     finally:
         zygote.disable()
-    assert argv[0].decode() == isolation.interpreter() and argv[1:4] == [b"-I", b"-S", b"-c"]
-    assert argv[-3:] == [isolation.standard_site().encode(), b"zygote", b""]
+    assert argv[0].decode() == launch.interpreter() and argv[1:4] == [b"-I", b"-S", b"-c"]
+    assert argv[-3:] == [launch.standard_site().encode(), b"zygote", b""]
     assert {key.decode() for key in environ} <= ALLOWED_ENV
     for text in (b" ".join(argv), b" ".join(environ.values()), cwd.encode()):
         for secret in ("s3cr3t-value", *_paths_of_this_installation()):
@@ -192,7 +193,7 @@ def test_crashes_and_timeouts_are_reported_exactly_as_without_a_zygote(tmp_path)
     messages = dict(zip(MISCHIEF_CASES, (message for _, _, message in seen["zygote"])))
     assert "did not finish within 0.5 s" in messages["timeout"]
     assert "exited with code 7" in messages["os exit"] and "segmentation fault" in messages["segfault"]
-    assert seen["zygote"][-1][0] == R.PASSED
+    assert seen["zygote"][-1][0] == Outcome.PASSED
 
 
 @pytest.mark.parametrize("name", ["memory_bomb.py", "stack_gc_walk.py", "sys_exit_import.py"])
@@ -259,7 +260,7 @@ def test_a_zygote_that_never_answers_falls_back_to_a_direct_spawn(zygote_on, sma
     monkeypatch.setattr(zygote, "FIRST_SPAWN_SECONDS", 0.5)
     monkeypatch.setattr(zygote, "MAX_STARTS", 1)
     path = _file(tmp_path, "a", reference_source("conv"))
-    with sandbox.Worker(path, "conv2d", "array", small.limits) as worker:
+    with client.Worker(path, "conv2d", "array", small.limits) as worker:
         worker.start()
         assert not isinstance(worker.proc, zygote.Child)
         assert worker.wait_loaded().status == "loaded"
@@ -297,7 +298,7 @@ def test_batch_survives_a_learner_killing_its_zygote_and_records_the_sandbox(tmp
         result = json.loads((tmp_path / "out" / "learners" / name / "result.json").read_text())
         assert result["score"] == result["max_score"] == 1 and result["sandbox"] == "standard", name
     try:
-        sandbox.strict_prefix()
+        launch.strict_prefix()
     except Exception as err:  # noqa: BLE001 - any failure to set strict up means "not on this machine"
         pytest.skip(f"strict sandbox unavailable: {err}")
     (subs / "mallory.py").unlink()
@@ -310,8 +311,7 @@ def test_batch_survives_a_learner_killing_its_zygote_and_records_the_sandbox(tmp
 
 
 def test_batch_refuses_strict_mode_where_no_tool_provides_it(tmp_path, monkeypatch, run_cli):
-    from grader.sandbox import launch as isolation
-    monkeypatch.setitem(isolation._strict_cache, "prefix", [])  # as on a machine without bwrap or user namespaces
+    monkeypatch.setitem(launch._strict_cache, "prefix", [])  # as on a machine without bwrap or user namespaces
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "alice.py").write_text(FLATTEN)
     code, out, err = run_cli("batch", tmp_path / "subs", "--exercise", "exercise-3", "--out", tmp_path / "out",
