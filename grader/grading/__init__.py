@@ -1,1 +1,1 @@
-"""grading."""
+"""Running and judging cases: the pytest session, one case's evaluation, comparisons, checks and references."""

@@ -13,7 +13,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import DefinitionError
-from ..spec.exercise import Exercise, resolve_reference
+from ..spec.course import resolve_reference
+from ..spec.model import Exercise
 from ..sandbox.client import Reply, Worker
 
 GRAD_EPS = 1e-6

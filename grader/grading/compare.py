@@ -8,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from ..spec.exercise import Tolerance
+from ..results import Kind
+from ..spec.model import Tolerance
 
 
 @dataclass
 class Verdict:
     passed: bool
-    kind: str = ""  # "", "shape", "nan", "values"
+    kind: Kind | str = ""  # "" when it passed, else Kind.SHAPE, Kind.NAN or Kind.VALUES
     message: str = ""  # precise, for public cases
     brief: str = ""  # the same without any value from the inputs, for hidden cases
     details: dict[str, Any] = field(default_factory=dict)
@@ -40,7 +41,7 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
         wanted = "a finite number" if np.isfinite(want) else ("a number (NaN never passes)" if np.isnan(want)
                                                              else f"{want:g}")
         return Verdict(
-            False, "nan",
+            False, Kind.NAN,
             f"Your {label} contains {what} at index {index} ({int(bad.sum())} non-finite value(s) in all), "
             f"where {wanted} was expected. Look for a division by zero or a value read before it was set "
             "(np.empty leaves memory uninitialised).",
@@ -64,7 +65,7 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
     brief = f"The {label} has the right shape but {count} of {expected.size} values are wrong."
     note = dtype_note(expected64[wrong], got64[wrong], expected.dtype, got.dtype, label)
     message, brief = (message + note, brief + note) if note else (message, brief)
-    return Verdict(False, "values", message, brief,
+    return Verdict(False, Kind.VALUES, message, brief,
                    {"mismatches": count, "size": int(expected.size), "max_abs_error": _json_number(max_error),
                     "first_index": list(first), "worst_index": list(worst),
                     "expected_at_first": _json_number(expected64[first]), "got_at_first": _json_number(got64[first])})
@@ -108,7 +109,7 @@ def _shape_verdict(expected, got, shape_rule: str, label: str) -> Verdict:
         message += f" The rule: {shape_rule}"
     brief = f"The {label} has the wrong shape ({len(got)}-D, expected {len(expected)}-D)." \
         if len(got) != len(expected) else f"The {label} has the wrong shape."
-    return Verdict(False, "shape", message, brief, {"expected_shape": list(expected), "got_shape": list(got)})
+    return Verdict(False, Kind.SHAPE, message, brief, {"expected_shape": list(expected), "got_shape": list(got)})
 
 
 # What an axis name in a shape rule stands for; names not listed are shown without a meaning.

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import ast
-import re
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import checks
-from .. import results as R
-from .compare import FLOAT_ALLOCATION, compare, matches, shape_text
-from ..spec.exercise import ArraySpec, Case, DictSpec, Exercise
-from .inputs import build_args, call_parts, case_rng
-from .pacing import SLOW_ADVICE, STOPPED, Pace
+from ..results import CaseResult, Kind, Outcome, mistake_note
 from ..sandbox.client import Reply, Worker
+from ..spec.model import Case, Exercise
+from . import checks
+from .compare import compare, matches
+from .failures import FailureMessages, set_outcome
+from .inputs import build_args, call_parts, case_rng
+from .pacing import Pace
+from .references import reference_function
 
 PREVIEW_ELEMENTS = 64 * 64
 
@@ -35,12 +34,13 @@ class Evaluator:
         self.worker = Worker(self.submission, exercise.entry.name, exercise.entry.returns, exercise.limits, sandbox)
         self.deadline = 0.0
         self.load_failure: Reply | None = None
-        self.reference = exercise.reference_function()
+        self.reference = reference_function(exercise)
         checked = {case.check for case in exercise.cases}
         self.gradient_plan = checks.gradient_plan(exercise) if "gradient" in checked else None
         self.reference_worker = checks.reference_worker(exercise) if "speed" in checked else None
         self.pace = Pace(exercise)
         self.not_implemented: dict[str, dict] = {}  # case name -> the NotImplementedError it raised
+        self.failures = FailureMessages(exercise, self.submission, self.shown_as)
 
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds
@@ -55,27 +55,27 @@ class Evaluator:
             shutil.rmtree(self.reference_worker.submission.parent, ignore_errors=True)
 
     # --- one case --------------------------------------------------------------------------------
-    def evaluate(self, case: Case) -> R.CaseResult:
+    def evaluate(self, case: Case) -> CaseResult:
         result = self._evaluate(case)
         self.pace.after(case, result)
         return result
 
-    def _evaluate(self, case: Case) -> R.CaseResult:
-        result = R.CaseResult(name=case.name, max_points=case.points, outcome=R.FAILED,
-                              visibility="hidden" if case.hidden else "visible")
+    def _evaluate(self, case: Case) -> CaseResult:
+        result = CaseResult(name=case.name, max_points=case.points, outcome=Outcome.FAILED,
+                            visibility="hidden" if case.hidden else "visible")
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
-            return self._set(result, R.NOT_RUN, "budget",
-                             f"Not run: the exercise's time budget ({self.exercise.limits.total_seconds:g} s) was "
-                             "used up by earlier cases. Make the slow cases faster first.")
+            return set_outcome(result, Outcome.NOT_RUN, Kind.BUDGET,
+                               f"Not run: the exercise's time budget ({self.exercise.limits.total_seconds:g} s) was "
+                               "used up by earlier cases. Make the slow cases faster first.")
         loaded = self.load_failure or self.worker.wait_loaded()
         if loaded.status != "loaded":
             self.load_failure = loaded  # importing again for every case would only repeat the same failure
-            return self._load_failure(result, loaded)
+            return self.failures.load_failure(result, loaded)
         stop = self.pace.before(case, remaining)
         if stop is not None:
             result.details["stop_reason"] = stop.reason
-            return self._set(result, R.NOT_RUN, STOPPED, stop.message)
+            return set_outcome(result, Outcome.NOT_RUN, Kind.STOPPED, stop.message)
         args = build_args(self.exercise, case, self.seed)
         if not case.hidden:
             if case.description:
@@ -101,14 +101,14 @@ class Evaluator:
             return self._check_speed(result, case, positional, keyword, limit)
         return result
 
-    def _check_values(self, result: R.CaseResult, case: Case, expected: Any, got: list, args: dict) -> R.CaseResult:
+    def _check_values(self, result: CaseResult, case: Case, expected: Any, got: list, args: dict) -> CaseResult:
         entry = self.exercise.entry
         expected_parts = list(expected) if entry.returns == "tuple" else [expected]
         labels = output_labels(self.exercise)
         if len(got) != len(expected_parts):
-            return self._set(result, R.FAILED, "type",
-                             f"Expected {entry.name} to return {len(expected_parts)} arrays "
-                             f"({', '.join(labels)}), but it returned {len(got)}.")
+            return set_outcome(result, Outcome.FAILED, Kind.TYPE,
+                               f"Expected {entry.name} to return {len(expected_parts)} arrays "
+                               f"({', '.join(labels)}), but it returned {len(got)}.")
         tolerance = case.tolerance or self.exercise.tolerance
         for label, want, have in zip(labels, expected_parts, got):
             want = np.asarray(want)
@@ -122,16 +122,16 @@ class Evaluator:
             misconception = self._recognise(args, got, expected_parts)
             if misconception is not None:
                 result.details["misconception"] = misconception.name
-                message += R.mistake_note(misconception.name, misconception.explanation)
+                message += mistake_note(misconception.name, misconception.explanation)
             elif case.hidden:
                 message += " Inputs of hidden cases are not shown; a public case with similar features shows details."
-            return self._set(result, R.FAILED, verdict.kind, message)
-        result.outcome = R.PASSED
+            return set_outcome(result, Outcome.FAILED, verdict.kind, message)
+        result.outcome = Outcome.PASSED
         result.points = case.points
         return result
 
-    def _check_gradient(self, result: R.CaseResult, case: Case, args: dict, expected: Any,
-                        got: list) -> R.CaseResult:
+    def _check_gradient(self, result: CaseResult, case: Case, args: dict, expected: Any,
+                        got: list) -> CaseResult:
         """Besides the reference, compare with central differences of the forward pass."""
         expected_parts = list(expected) if self.exercise.entry.returns == "tuple" else [expected]
         if len(got) != len(expected_parts):
@@ -152,8 +152,8 @@ class Evaluator:
             result.message += note + "."
         return result
 
-    def _check_speed(self, result: R.CaseResult, case: Case, positional: list, keyword: dict,
-                     limit: float) -> R.CaseResult:
+    def _check_speed(self, result: CaseResult, case: Case, positional: list, keyword: dict,
+                     limit: float) -> CaseResult:
         """Correct values already; now the learner's best round trip against the reference's, same inputs."""
         seconds = min(limit * (case.repeats + 1), max(self.deadline - time.monotonic(), 0.01))
         seed = self.exercise.seed if self.seed is None else self.seed
@@ -165,13 +165,14 @@ class Evaluator:
         if isinstance(timing, Reply):
             return self._call_failure(result, timing, limit, budget_bound=False)
         if timing.wrong:
-            return self._set(result, R.FAILED, "values", "Correct on the first run, but a timed run on new inputs "
-                             "of the same shapes returned different values. Compute every answer from its inputs.")
+            return set_outcome(result, Outcome.FAILED, Kind.VALUES,
+                               "Correct on the first run, but a timed run on new inputs of the same shapes returned "
+                               "different values. Compute every answer from its inputs.")
         result.details["speed"] = {"seconds": timing.learner, "reference_seconds": timing.reference,
                                    "ratio": round(timing.ratio, 3), "max_ratio": case.max_ratio, "runs": timing.runs}
         message = checks.speed_message(self.exercise.entry.name, timing, case.max_ratio)
         if timing.ratio > case.max_ratio:
-            return self._set(result, R.FAILED, "speed", message)
+            return set_outcome(result, Outcome.FAILED, Kind.SPEED, message)
         result.message = message
         return result
 
@@ -186,7 +187,7 @@ class Evaluator:
         tolerance = self.exercise.tolerance
         for item in self.exercise.misconceptions:
             try:
-                wrong = self.exercise.misconception_function(item)(*positional, **keyword)
+                wrong = reference_function(self.exercise, item)(*positional, **keyword)
             except Exception:  # a variant may not apply to every input (e.g. it needs C == F)
                 continue
             wrong_parts = [np.asarray(part) for part in (wrong if self.exercise.entry.returns == "tuple" else [wrong])]
@@ -198,204 +199,32 @@ class Evaluator:
         return None
 
     # --- failures before any value came back ----------------------------------------------------
-    def _load_failure(self, result: R.CaseResult, reply: Reply) -> R.CaseResult:
-        error = reply.header.get("error") or {}
-        name = self.exercise.entry.name
-        where = self.shown_as
-        if reply.status == "syntax":
-            message = (f"Your file has a syntax error on line {error.get('line')}: {error.get('message')}. "
-                       f"Fix it in {where} and grade again.")
-            return self._set(result, R.ERROR, "syntax", message)
-        if reply.status == "import":
-            result.details["traceback"] = error.get("traceback", "")
-            module = unavailable_module(error)
-            if module:
-                message = (f"Your file imports {module}{self._at_line(error)}, which is not available here: "
-                           f"{ONLY_NUMPY} Remove that import and write that part with NumPy, then grade again.")
-            else:
-                message = (f"Your file raised {error.get('type')} while it was being imported"
-                           f"{self._at_line(error)}: {error.get('message')}. Code at the top level of {where} runs "
-                           "on import; keep it inside functions.")
-            return self._set(result, R.ERROR, "import", message)
-        if reply.status == "missing":
-            return self._set(result, R.ERROR, "missing",
-                             f"{where} has no function named '{name}'. Define `def {self.exercise.entry.signature}:`.")
-        if reply.status == "timeout":
-            return self._set(result, R.TIMEOUT, "import",
-                             f"Importing your file took longer than {self.exercise.limits.import_seconds:g} s. "
-                             "Is there a long loop or a sleep at the top level of the file?")
-        return self._set(result, R.ERROR, "crash",
-                         f"Your file stopped the worker process while it was being imported: {reply.detail}.")
-
-    def _call_failure(self, result: R.CaseResult, reply: Reply, limit: float, budget_bound: bool) -> R.CaseResult:
-        name = self.exercise.entry.name
-        error = reply.header.get("error") or {}
-        if reply.status == "not_implemented":
-            self.not_implemented[result.name] = error  # whether the starter is untouched is decided per run: settle()
-            return self._set(result, R.NOT_ATTEMPTED, "not_implemented",
-                             f"Not implemented yet: {name} still raises NotImplementedError. Write your code in "
-                             f"{self.shown_as}, then grade again.")
-        if reply.status == "timeout":
-            if budget_bound:
-                return self._set(result, R.NOT_RUN, "budget",
-                                 "Stopped: the exercise's time budget ran out during this case.")
-            return self._set(result, R.TIMEOUT, "timeout",
-                             f"Your function did not finish within {limit:g} s. {SLOW_ADVICE}")
-        if reply.status == "exception":
-            result.details["traceback"] = "" if result.visibility == "hidden" else error.get("traceback", "")
-            kind = error.get("type", "Exception")
-            if kind == "SystemExit":
-                text = "Your function called sys.exit() (or exit()). Return a value instead of exiting."
-            elif kind == "MemoryError":
-                text = (f"Your function ran out of memory (the limit is {self.exercise.limits.memory_mb} MB). "
-                        "Avoid building arrays much larger than the input.")
-            elif result.visibility == "hidden":
-                text = _sentence(f"Your function raised {kind}{self._at_line(error)} on a hidden case") \
-                    + exception_hint(error)
-            else:
-                text = f"Your function raised {kind}{self._at_line(error)}: {error.get('message', '')}"
-                hint = exception_hint(error)
-                text = _sentence(text) + hint if hint else text
-            return self._set(result, R.ERROR, "exception", text)
-        if reply.status == "bad_output":
-            return self._set(result, R.FAILED, "type", self._bad_output_message(reply.header.get("info") or {}))
-        if reply.status == "crash":
-            return self._set(result, R.ERROR, "crash", f"Your code stopped the worker process: {reply.detail}. "
-                             "The grader restarted it for the next case.")
-        return self._set(result, R.ERROR, "protocol",
-                         f"The worker sent something the grader cannot read ({reply.detail or reply.status}).")
-
-    def _bad_output_message(self, info: dict) -> str:
-        entry = self.exercise.entry
-        wanted = f"a tuple of {len(entry.output_names)} NumPy arrays ({', '.join(entry.output_names)})" \
-            if entry.returns == "tuple" else "a NumPy array"
-        kind = info.get("kind")
-        if kind == "bad_dtype":
-            return (f"Expected {wanted} of numbers, but your array has dtype {info.get('dtype')}. "
-                    "Build the output with np.zeros(..., dtype=float) or from arithmetic on the inputs.")
-        if kind == "too_large":
-            return (f"Your output of shape {shape_text(info.get('shape', []))} is far larger than expected "
-                    f"({info.get('nbytes', 0) >> 20} MB). Check the output size formula.")
-        type_name = info.get("type", "something else")
-        if type_name == "NoneType":
-            return f"Expected {wanted}, but your function returned None. Did you forget a `return` statement?"
-        if type_name == "tuple" and entry.returns != "tuple":
-            return f"Expected {wanted}, but your function returned a tuple. Return the array itself, not a tuple."
-        if type_name == "list" and entry.returns != "tuple":
-            return f"Expected {wanted}, but your function returned a list. Wrap it with np.array(...)."
-        return f"Expected {wanted}, but your function returned {type_name}."
+    def _call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool) -> CaseResult:
+        if reply.status == "not_implemented":  # whether the starter is untouched is decided per run: settle()
+            self.not_implemented[result.name] = reply.header.get("error") or {}
+        return self.failures.call_failure(result, reply, limit, budget_bound)
 
     # --- the whole run ---------------------------------------------------------------------------
-    def settle(self, cases: list[R.CaseResult]) -> None:
+    def settle(self, cases: list[CaseResult]) -> None:
         """A NotImplementedError on every case that ran is the untouched starter ("not attempted"); on only some
         cases it is the learner's own unfinished branch: those cases are errors that show its message and line."""
-        ran = [case for case in cases if case.outcome != R.NOT_RUN]
-        if all(case.outcome == R.NOT_ATTEMPTED for case in ran):
+        ran = [case for case in cases if case.outcome != Outcome.NOT_RUN]
+        if all(case.outcome == Outcome.NOT_ATTEMPTED for case in ran):
             return
         specs = {case.name: case for case in self.exercise.cases}
         for result in cases:
-            if result.outcome == R.NOT_ATTEMPTED and result.name in self.not_implemented:
+            if result.outcome == Outcome.NOT_ATTEMPTED and result.name in self.not_implemented:
                 error = self.not_implemented[result.name]
-                message = self._partial_message(result, error, specs.get(result.name))
-                self._set(result, R.ERROR, "not_implemented", message)
+                message = self.failures.partial_message(result, error, specs.get(result.name))
+                set_outcome(result, Outcome.ERROR, Kind.NOT_IMPLEMENTED, message)
                 if result.visibility != "hidden":
                     result.details["traceback"] = error.get("traceback", "")
-
-    def _partial_message(self, result: R.CaseResult, error: dict, case: Case | None) -> str:
-        said = error.get("message", "")
-        if result.visibility == "hidden":
-            return (f"Your function raised NotImplementedError{self._at_line(error)} on a hidden case: your code "
-                    "does not handle that input yet. Finish that part, then grade again.")
-        head = _sentence(f"Your function raised NotImplementedError{self._at_line(error)}"
-                         + (f": {said}" if said else ""))
-        options = used_options(self.exercise, case) if case is not None else []
-        if options:
-            return (f"{head} You raise NotImplementedError for this input: the case uses {', '.join(options)}. "
-                    "Finish the part of your code that handles it, then grade again.")
-        return f"{head} You raise NotImplementedError for this input. Finish that part of your code, then grade again."
-
-    def _at_line(self, error: dict) -> str:
-        """Where the error happened, e.g. ' on line 12' (' on line 3 of helpers.py' in another file)."""
-        if not error.get("line"):
-            return ""
-        files = re.findall(r'File "([^"]+)", line', error.get("traceback", ""))
-        elsewhere = bool(files) and files[-1] != self.submission.name
-        return f" on line {error['line']}" + (f" of {files[-1]}" if elsewhere else "")
-
-    @staticmethod
-    def _set(result: R.CaseResult, outcome: str, kind: str, message: str) -> R.CaseResult:
-        result.outcome, result.kind, result.message, result.points = outcome, kind, message, 0.0
-        return result
 
 
 def output_labels(exercise: Exercise) -> list[str]:
     """What each returned array is called in messages: the declared output names, else "output"."""
     names = list(exercise.entry.output_names)
     return names if exercise.entry.returns == "tuple" or len(names) == 1 else ["output"]
-
-
-ONLY_NUMPY = ("only NumPy, the Python standard library and your own .py files next to this one can be imported "
-              "when your work is graded.")
-
-
-def unavailable_module(error: dict) -> str:
-    """The module a ModuleNotFoundError names, when it is neither NumPy nor in the standard library (e.g. scipy)."""
-    if error.get("type") != "ModuleNotFoundError":
-        return ""
-    found = re.match(r"No module named '([^']+)'", error.get("message", ""))
-    if not found:
-        return ""
-    top = found.group(1).split(".")[0]
-    return "" if top == "numpy" or top in sys.stdlib_module_names else found.group(1)
-
-
-def exception_hint(error: dict) -> str:
-    """Advice for exceptions whose usual cause we know; "" otherwise."""
-    module = unavailable_module(error)
-    if module:
-        return f" {module} is not available here: {ONLY_NUMPY} Write that part with NumPy."
-    cast = re.search(r"Cannot cast ufunc '\w+' output from dtype\('(\w+)'\) to dtype\('(\w+)'\)",
-                     error.get("message", ""))
-    if cast and cast.group(1).startswith(("float", "complex")) and cast.group(2).startswith(("int", "uint", "bool")):
-        return (f" The array you add into has the integer dtype {cast.group(2)}, so it cannot hold the "
-                f"{cast.group(1)} results. {FLOAT_ALLOCATION}")
-    return ""
-
-
-def used_options(exercise: Exercise, case: Case) -> list[str]:
-    """The optional parameters a case sets away from their defaults, as `name=value` (arrays by name only)."""
-    defaults = signature_defaults(exercise.entry.signature)
-    required = {param.name for param in exercise.entry.params if param.required}
-    options = []
-    for name, spec in case.args:
-        if name in required:
-            continue
-        if isinstance(spec, (ArraySpec, DictSpec)):
-            options.append(f"a {name}")
-        elif name not in defaults or defaults[name] != spec:
-            options.append(f"{name}={tuple(spec) if isinstance(spec, list) else spec!r}")
-    return options
-
-
-def signature_defaults(signature: str) -> dict[str, Any]:
-    """{parameter: default} of a signature such as "conv2d(x, weight, bias=None, stride=1)"; literals only."""
-    try:
-        args = ast.parse(f"def {signature}: pass").body[0].args
-    except SyntaxError:
-        return {}
-    named = args.args[len(args.args) - len(args.defaults):] if args.defaults else []
-    defaults = {}
-    for arg, value in zip(named, args.defaults):
-        try:
-            defaults[arg.arg] = ast.literal_eval(value)
-        except ValueError:
-            pass  # not a literal: any value the case gives counts as an option
-    return defaults
-
-
-def _sentence(text: str) -> str:
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def describe_value(value: Any) -> Any:

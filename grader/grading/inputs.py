@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..spec.exercise import ArraySpec, Case, DictSpec, Exercise
+from ..spec.model import ArraySpec, Case, DictSpec, Exercise
 
 
 def case_rng(exercise: Exercise, case: Case, seed: int | None) -> np.random.Generator:

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import results as R
-from ..spec.exercise import ArraySpec, Case, DictSpec, Exercise
+from ..results import LOAD_FAILURES, CaseResult, Outcome
+from ..spec.model import ArraySpec, Case, DictSpec, Exercise
 
-STOPPED = "stopped"  # the kind of a case the grader chose not to run
 # Exercises 1-7 are sized for plain loops over every output pixel, so a timeout means a loop that never ends or one
 # that does far more work than the answer needs.
 SLOW_ADVICE = ("Look for a loop that never ends (a `while` whose condition never changes), or one that repeats work "
@@ -76,11 +75,11 @@ class Pace:
                     "(whole-array NumPy operations instead of Python loops over pixels), then grade again.")
         return self.stop or self._skipped(case)
 
-    def after(self, case: Case, result: R.CaseResult) -> None:
-        if result.outcome == R.NOT_RUN or result.kind in ("import", "syntax", "missing", "file"):
+    def after(self, case: Case, result: CaseResult) -> None:
+        if result.outcome == Outcome.NOT_RUN or result.kind in LOAD_FAILURES:
             return  # the function was never called: no pace to learn from
         seconds = result.duration
-        if result.outcome == R.TIMEOUT:
+        if result.outcome == Outcome.TIMEOUT:
             seconds = max(seconds, self.limit(case))
             self.in_a_row.append(case.name)
             if len(self.in_a_row) >= 2:

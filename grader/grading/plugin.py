@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .. import results as R
+from ..results import CaseResult, broken_case
+from ..spec.model import Case
 from .evaluate import Evaluator
-from ..spec.exercise import Case
 
 PLUGIN_NAME = "cnn-grader-cases"
 
@@ -15,9 +15,9 @@ class GradingPlugin:
     def __init__(self, evaluator: Evaluator, cases: tuple[Case, ...]):
         self.evaluator = evaluator
         self.cases = {case.name: case for case in cases}
-        self.results: dict[str, R.CaseResult] = {}
+        self.results: dict[str, CaseResult] = {}
 
-    def run(self, case: Case) -> R.CaseResult:
+    def run(self, case: Case) -> CaseResult:
         result = self.evaluator.evaluate(case)
         self.results[case.name] = result
         return result
@@ -35,8 +35,4 @@ class GradingPlugin:
         case = self.cases.get(name)
         if case is None or name in self.results:
             return
-        self.results[name] = R.CaseResult(
-            name=name, max_points=case.points, outcome=R.ERROR, kind="internal",
-            visibility="hidden" if case.hidden else "visible",
-            message="The grader itself failed on this case; this is not your fault. Please tell your instructor.",
-            details={"grader_error": str(report.longrepr)[-2000:]})
+        self.results[name] = broken_case(case, str(report.longrepr))

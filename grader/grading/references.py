@@ -1,4 +1,6 @@
-"""Precomputed outputs for the learner edition: public cases are checked without shipping solutions/."""
+"""The functions a learner's answers are checked against: the course's reference and its known mistakes, imported
+live, memoized across learners in a batch, or, in the learner edition, looked up among outputs precomputed at
+release (so public cases are checked without shipping solutions/)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,30 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import GraderError
+from ..spec.course import resolve_reference
+from ..spec.model import Exercise, Misconception
+from .inputs import build_args, call_parts
+from .showcase import demo_for, picture
+
+_BATCH_MEMO: dict[str, dict] | None = None  # set by `grade batch`: every learner gets the same inputs
+
+
+def reference_function(exercise: Exercise, misconception: Misconception | None = None) -> Callable:
+    """The exercise's reference, or the variant that makes one of its known mistakes."""
+    if exercise.edition == "learner":
+        label = "ref" if misconception is None else f"mis{exercise.misconceptions.index(misconception)}"
+        return lookup(exercise, label)
+    dotted = exercise.reference if misconception is None else misconception.reference
+    function = resolve_reference(dotted)
+    if _BATCH_MEMO is None:
+        return function
+    return memoize(function, _BATCH_MEMO.setdefault(dotted, {}))
+
+
+def remember_references() -> None:
+    """From now on, reference outputs are computed once per distinct input and reused (read-only)."""
+    global _BATCH_MEMO
+    _BATCH_MEMO = {} if _BATCH_MEMO is None else _BATCH_MEMO
 
 
 def npz_path(exercise_path: str | Path) -> Path:
@@ -19,7 +45,7 @@ def npz_path(exercise_path: str | Path) -> Path:
 
 def args_key(positional: list, keyword: dict) -> str:
     """A digest of a call's arguments, spelled in the worker's wire format (arrays as .npy bytes)."""
-    from ..sandbox.worker import pack
+    from ..sandbox.wire import pack
     blobs: list[bytes] = []
     tree = pack({"args": list(positional), "kwargs": dict(keyword)}, blobs)
     digest = hashlib.sha256(json.dumps(tree, sort_keys=True).encode("utf-8"))
@@ -44,14 +70,15 @@ def memoize(function: Callable, memo: dict, limit: int = 512) -> Callable:
     return call
 
 
-def compute(exercise) -> dict[str, np.ndarray]:
+def compute(exercise: Exercise) -> dict[str, np.ndarray]:
     """The reference's and every misconception's outputs on each public case (run at release time)."""
-    from .inputs import build_args, call_parts
-    functions = [("ref", exercise.reference_function())]
-    functions += [(f"mis{index}", exercise.misconception_function(item))
+    functions = [("ref", reference_function(exercise))]
+    functions += [(f"mis{index}", reference_function(exercise, item))
                   for index, item in enumerate(exercise.misconceptions)]
     calls = [call_parts(exercise, build_args(exercise, case, None)) for case in exercise.cases if not case.hidden]
-    calls += _showcase_calls(exercise)
+    demo = demo_for(exercise, picture())  # the report's unscored picture demo calls the reference too
+    if demo is not None:
+        calls.append((list(demo.positional), dict(demo.keyword)))
     arrays: dict[str, np.ndarray] = {}
     for positional, keyword in calls:
         key = args_key(positional, keyword)
@@ -66,16 +93,6 @@ def compute(exercise) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _showcase_calls(exercise) -> list:
-    """The report's unscored picture demo calls the reference too; store its output as well."""
-    try:
-        from .showcase import _demos, _fits, picture
-        demo = _demos(picture()).get(exercise.entry.name)
-    except (ImportError, AttributeError):
-        return []
-    return [(list(demo.positional), dict(demo.keyword))] if demo and _fits(exercise, demo) else []
-
-
 @lru_cache(maxsize=16)
 def _load(path: str) -> dict[str, np.ndarray]:
     try:
@@ -86,7 +103,7 @@ def _load(path: str) -> dict[str, np.ndarray]:
                           "for a fresh copy.") from None
 
 
-def lookup(exercise, label: str) -> Callable[..., Any]:
+def lookup(exercise: Exercise, label: str) -> Callable[..., Any]:
     """A stand-in for a reference function that returns the stored output for the same arguments."""
     def call(*positional, **keyword):
         arrays = _load(str(npz_path(exercise.path)))

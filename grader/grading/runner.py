@@ -7,12 +7,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import results as R
-from .evaluate import Evaluator
 from ..errors import UsageError
-from ..spec.exercise import Exercise
-from .pacing import STOPPED
-from ..sandbox.client import MAX_SUBMISSION_BYTES, strict_tool
+from ..results import LOAD_FAILURES, GradeResult, Kind, Outcome, lost_case, unusable_file_cases
+from ..sandbox.client import MAX_SUBMISSION_BYTES
+from ..sandbox.launch import strict_tool
+from ..spec.model import Exercise
+from .evaluate import Evaluator
 
 _HERE = Path(__file__).resolve().parent
 _PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE), "--noconftest",
@@ -26,16 +26,14 @@ _PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "P
 
 
 def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
-          sandbox: str = "standard") -> R.GradeResult:
+          sandbox: str = "standard") -> GradeResult:
     started = time.monotonic()
     shown_as = shown_as or str(submission)
     if exercise.edition == "learner" and seed not in (None, exercise.seed):
         raise UsageError("this learner edition checks the public cases on their fixed inputs only; drop --seed.")
     problem = _unusable(Path(submission))
     if problem:
-        cases = [R.CaseResult(case.name, case.points, R.ERROR, kind="file", message=problem,
-                              visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
-        return _result(exercise, cases, shown_as, seed, started, summary=problem)
+        return _result(exercise, unusable_file_cases(exercise, problem), shown_as, seed, started, summary=problem)
     evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError if strict is unavailable
     evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
     try:
@@ -52,7 +50,7 @@ def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_a
         extras = {} if evaluator.pace.stopped else run_showcase(evaluator)
     finally:
         evaluator.close()
-    cases = [plugin.results.get(case.name) or _lost(case) for case in exercise.cases]
+    cases = [plugin.results.get(case.name) or lost_case(case) for case in exercise.cases]
     evaluator.settle(cases)
     result = _result(exercise, cases, shown_as, seed, started)
     result.extras.update(extras)
@@ -78,12 +76,6 @@ def _run_pytest(pytest, plugin, name: str) -> None:
         raise KeyboardInterrupt
 
 
-def _lost(case) -> R.CaseResult:
-    return R.CaseResult(case.name, case.points, R.ERROR, kind="internal",
-                        visibility="hidden" if case.hidden else "visible",
-                        message="The grader could not run this case; this is not your fault. Please tell your instructor.")
-
-
 def _unusable(path: Path) -> str:
     if path.is_symlink():  # a link could point at the reference solutions or another learner's file
         return f"{path} is a symbolic link. Submit the file itself, not a link to it."
@@ -98,10 +90,10 @@ def _unusable(path: Path) -> str:
     return ""
 
 
-def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float, summary: str = "") -> R.GradeResult:
-    result = R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, submission=shown_as,
-                           seed=exercise.seed if seed is None else seed, sandbox="standard",
-                           duration=time.monotonic() - started)
+def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float, summary: str = "") -> GradeResult:
+    result = GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, submission=shown_as,
+                         seed=exercise.seed if seed is None else seed, sandbox="standard",
+                         duration=time.monotonic() - started)
     result.summary = summary or summarize(result, exercise)
     if exercise.hidden_cases:
         result.notes.append(f"This copy runs the public cases only: {exercise.hidden_cases} hidden case(s) run "
@@ -109,23 +101,23 @@ def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float
     return result
 
 
-def summarize(result: R.GradeResult, exercise: Exercise | None = None) -> str:
+def summarize(result: GradeResult, exercise: Exercise | None = None) -> str:
     """One sentence about the whole run, naming the most useful next step."""
     total = len(result.cases)
-    passed = result.count(R.PASSED)
+    passed = result.count(Outcome.PASSED)
     if passed == total:
         return f"All {total} cases passed. Well done!"
-    untouched = [case for case in result.cases if case.outcome == R.NOT_ATTEMPTED]
-    if untouched and result.count(R.NOT_ATTEMPTED) + result.count(R.NOT_RUN) == total:
+    untouched = [case for case in result.cases if case.outcome == Outcome.NOT_ATTEMPTED]
+    if untouched and result.count(Outcome.NOT_ATTEMPTED) + result.count(Outcome.NOT_RUN) == total:
         return untouched[0].message
-    first_error = next((c for c in result.cases if c.kind in ("syntax", "import", "missing", "file")), None)
+    first_error = next((c for c in result.cases if c.kind in LOAD_FAILURES), None)
     if first_error is not None:
         return first_error.message
-    stopped = [case for case in result.cases if case.kind == STOPPED]
+    stopped = [case for case in result.cases if case.kind == Kind.STOPPED]
     if stopped:  # the reason the rest did not run matters more than any one failure
         return f"{passed} of {total} cases passed; {len(stopped)} were not run: " \
             + stopped[0].message.removeprefix("Not run: ")
-    unfinished = sum(case.kind == "not_implemented" for case in result.cases)
+    unfinished = sum(case.kind == Kind.NOT_IMPLEMENTED for case in result.cases)
     if unfinished:
         return (f"{passed} of {total} cases passed. {unfinished} of the failing cases stop at a "
                 "`raise NotImplementedError` in your code: finish that part first.")
@@ -135,7 +127,7 @@ def summarize(result: R.GradeResult, exercise: Exercise | None = None) -> str:
     return f"{passed} of {total} cases passed. Start with the first failing public case: it shows the details."
 
 
-def _most_common_mistake(result: R.GradeResult, exercise: Exercise | None) -> str:
+def _most_common_mistake(result: GradeResult, exercise: Exercise | None) -> str:
     """Name the known mistake behind most failures, if one is: that is the one thing to fix first."""
     failures = [case for case in result.cases if not case.passed]
     names = [case.details.get("misconception") for case in failures if case.details.get("misconception")]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..reports.heatmap import diverging_rgb, grayscale, png_data_uri, symmetric_limit
+from ..spec.model import Exercise
 
 PICTURE_SIDE = 40
 CALL_SECONDS = 5.0
@@ -47,7 +48,13 @@ def _demos(image: np.ndarray) -> dict[str, Demo]:
     }
 
 
-def _fits(exercise, demo: Demo) -> bool:
+def demo_for(exercise: Exercise, image: np.ndarray) -> Demo | None:
+    """The picture demo of this exercise's entry point, if it has one that its signature can take."""
+    demo = _demos(image).get(exercise.entry.name)
+    return demo if demo is not None and _fits(exercise, demo) else None
+
+
+def _fits(exercise: Exercise, demo: Demo) -> bool:
     params = exercise.entry.params
     names = {param.name for param in params}
     required = sum(param.required for param in params)
@@ -60,12 +67,12 @@ def run_showcase(evaluator) -> dict:
     never imported. Unscored: nothing here changes a case result."""
     exercise = evaluator.exercise
     image = picture()
-    demo = _demos(image).get(exercise.entry.name)
-    if demo is None or not _fits(exercise, demo):
+    demo = demo_for(exercise, image)
+    if demo is None:
         return {}
     if evaluator.worker.wait_loaded().status != "loaded":
         return {}
-    expected = np.asarray(exercise.reference_function()(*demo.positional, **demo.keyword))
+    expected = np.asarray(evaluator.reference(*demo.positional, **demo.keyword))
     panel = {"call": demo.call, "input": _figure("input", image, "gray", (0.0, 1.0), demo.positional[0].shape),
              "rows": [], "problem": ""}
     reply = evaluator.worker.call(list(demo.positional), dict(demo.keyword), CALL_SECONDS)

@@ -9,21 +9,22 @@ from typing import Any
 
 from ..errors import DefinitionError
 from ..spec.yamlsource import Doc, View, load_file, load_text
-from . import answers as A
+from .answers import (MULTIPLE, NUMERIC, SHAPE, SINGLE, TEXT, TRUE_FALSE, TYPES, AnswerFormatError, normalise_text,
+                      parse as parse_answer)
 from .expressions import Expr, ExprError, parse
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 RESERVED_IDS = ("quiz", "seed")  # top-level keys of an answers file
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 NAME_PATTERN = re.compile(r"[a-z_][a-z0-9_]{0,31}")
-COMPUTABLE = (A.NUMERIC, A.SHAPE)
+COMPUTABLE = (NUMERIC, SHAPE)
 QUESTION_KEYS = ("type", "prompt", "points", "explanation", "choices", "answer", "answer_expr", "answer_hash",
                  "salt", "tolerance", "params", "require", "title")
 NUMBERED_ID = re.compile(r"^q\d+(?:[-_]|$)")  # the "q2-" of "q2-products-summed": the number is shown apart
 
 
 @dataclass(frozen=True)
-class Param:
+class QuestionParameter:
     """A question parameter: fixed, drawn from an inclusive integer range or a list, or derived by an expression."""
 
     name: str
@@ -50,7 +51,7 @@ class Question:
     salt: str = ""
     abs_tol: float = 0.0
     rel_tol: float = 1e-9
-    params: tuple[Param, ...] = ()
+    params: tuple[QuestionParameter, ...] = ()
     requires: tuple[Expr, ...] = ()
     title: str = ""  # a short heading for reports; read from the id when not given
 
@@ -122,15 +123,15 @@ def _question(view: View) -> Question:
     qid = _identifier(view["id"], "question id")
     if qid in RESERVED_IDS:
         raise view["id"].error(f"'{qid}' is reserved in answers files; choose another question id")
-    qtype = view["type"].choice(A.TYPES)
+    qtype = view["type"].choice(TYPES)
     points = view["points"].number(positive=True) if view.has("points") else 1.0
     fields: dict[str, Any] = {"id": qid, "type": qtype, "points": points, "path": view.doc.path,
                               "line": view.line, "prompt": view["prompt"].text().strip(),
                               "explanation": view["explanation"].text().strip()}
     if view.has("title"):
         fields["title"] = " ".join(view["title"].text().split())
-    _only_for(view, "choices", (A.SINGLE, A.MULTIPLE), qtype, required=True)
-    _only_for(view, "tolerance", (A.NUMERIC,), qtype)
+    _only_for(view, "choices", (SINGLE, MULTIPLE), qtype, required=True)
+    _only_for(view, "tolerance", (NUMERIC,), qtype)
     _only_for(view, "answer_expr", COMPUTABLE, qtype)
     if view.has("choices"):
         fields["choices"] = tuple(item.text().strip() for item in view["choices"].list(min_items=2))
@@ -178,28 +179,28 @@ def _key(view: View, qtype: str, choices: tuple, known: set) -> dict[str, Any]:
 
 
 def _plain_key(view: View, qtype: str, choices: tuple) -> Any:
-    if qtype == A.TEXT:
+    if qtype == TEXT:
         items = view.list(min_items=1) if isinstance(view.value, list) else [view]
         accepted = tuple(item.text().strip() for item in items)
         for item, text in zip(items, accepted):
-            if not A.normalise_text(text):
+            if not normalise_text(text):
                 raise item.error(f"'{item.where}' has no letters or digits, so no answer could match it")
         return accepted
-    if qtype == A.SINGLE and not isinstance(view.value, int) or qtype == A.TRUE_FALSE and not isinstance(view.value, bool):
-        raise view.fail("a choice number" if qtype == A.SINGLE else "true or false")
+    if qtype == SINGLE and not isinstance(view.value, int) or qtype == TRUE_FALSE and not isinstance(view.value, bool):
+        raise view.fail("a choice number" if qtype == SINGLE else "true or false")
     try:
-        value = A.parse(qtype, view.value, len(choices))
-    except A.AnswerFormatError as err:
+        value = parse_answer(qtype, view.value, len(choices))
+    except AnswerFormatError as err:
         raise view.error(f"'{view.where}': {err}") from None
-    if qtype == A.MULTIPLE and not value:
+    if qtype == MULTIPLE and not value:
         raise view.error("a multiple-select question needs at least one right choice")
     return value
 
 
-def _params(view: View) -> tuple[Param, ...]:
+def _params(view: View) -> tuple[QuestionParameter, ...]:
     if not view.has("params"):
         return ()
-    params: list[Param] = []
+    params: list[QuestionParameter] = []
     for name, spec in view["params"].items():
         if not NAME_PATTERN.fullmatch(name) or name in ("answer",):
             raise spec.error(f"parameter name '{name}' must be lowercase letters, digits or '_' (and not 'answer')")
@@ -207,19 +208,20 @@ def _params(view: View) -> tuple[Param, ...]:
     return tuple(params)
 
 
-def _param(name: str, spec: View, known: set) -> Param:
+def _param(name: str, spec: View, known: set) -> QuestionParameter:
     if isinstance(spec.value, (int, float)) and not isinstance(spec.value, bool):
-        return Param(name, "fixed", (spec.number() if isinstance(spec.value, float) else spec.integer(),), line=spec.line)
+        value = spec.number() if isinstance(spec.value, float) else spec.integer()
+        return QuestionParameter(name, "fixed", (value,), line=spec.line)
     spec.mapping(optional=("range", "step", "choices", "expr"))
     kinds = [key for key in ("range", "choices", "expr") if spec.has(key)]
     if len(kinds) != 1 or (spec.has("step") and kinds != ["range"]):
         raise spec.error(f"parameter '{name}' needs exactly one of range (with optional step), choices or expr")
     if spec.has("expr"):
-        return Param(name, "expr", expr=_expr(spec["expr"], known), line=spec.line)
+        return QuestionParameter(name, "expr", expr=_expr(spec["expr"], known), line=spec.line)
     if spec.has("choices"):
         options = tuple(item.integer() if isinstance(item.value, int) else item.number()
                         for item in spec["choices"].list(min_items=1))
-        return Param(name, "choices", options, line=spec.line)
+        return QuestionParameter(name, "choices", options, line=spec.line)
     bounds = spec["range"].list(min_items=2)
     if len(bounds) != 2:
         raise spec["range"].error(f"'{spec['range'].where}' must be [low, high]")
@@ -227,7 +229,7 @@ def _param(name: str, spec: View, known: set) -> Param:
     step = spec["step"].integer(minimum=1) if spec.has("step") else 1
     if high < low:
         raise spec["range"].error(f"'{spec['range'].where}' is empty: {high} is below {low}")
-    return Param(name, "range", (low, high, step), line=spec.line)
+    return QuestionParameter(name, "range", (low, high, step), line=spec.line)
 
 
 def _expr(view: View, known: set) -> Expr:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import DefinitionError
-from . import answers as A
+from .answers import AnswerFormatError, HOW_TO_ANSWER, NUMERIC, SHAPE, show, parse as parse_answer
 from .expressions import ExprError
-from .model import PLACEHOLDER, Question, Quiz
+from .model import PLACEHOLDER, Question, QuestionParameter, Quiz
 
 MAX_DRAWS = 200  # attempts to satisfy a question's `require` conditions before the definition is blamed
 
@@ -45,7 +45,7 @@ def pose(quiz_id: str, question: Question, seed: int) -> Posed:
         answer = _computed_answer(question, values)
     shown = dict(values)
     if answer is not None:
-        shown["answer"] = A.show(question.type, answer, question.choices)
+        shown["answer"] = show(question.type, answer, question.choices)
     return Posed(question, fill(question.prompt, shown), fill(question.explanation, shown),
                  tuple(values.items()), answer)
 
@@ -56,7 +56,7 @@ def fill(template: str, values: dict[str, Any]) -> str:
         if match.group(1) is None:
             return match.group(0)[0]
         value = values.get(match.group(1).strip(), match.group(0))
-        return A.show(A.NUMERIC, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        return show(NUMERIC, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
     return PLACEHOLDER.sub(replace, template)
 
@@ -77,7 +77,7 @@ def _draw_values(quiz_id: str, question: Question, seed: int) -> dict[str, Any]:
                                                         f"'require' (tried {MAX_DRAWS} times); widen the ranges")
 
 
-def _draw(param, stream: "_Stream", values: dict, question: Question) -> Any:
+def _draw(param: QuestionParameter, stream: "_Stream", values: dict, question: Question) -> Any:
     if param.kind == "fixed":
         return param.values[0]
     if param.kind == "choices":
@@ -91,15 +91,15 @@ def _draw(param, stream: "_Stream", values: dict, question: Question) -> Any:
 def _computed_answer(question: Question, values: dict) -> Any:
     value = _evaluate(question, question.answer_expr, values, question.answer_line, "answer_expr")
     try:
-        if question.type == A.SHAPE and isinstance(value, (tuple, list)):
-            return A.parse(A.SHAPE, list(value))
-        if question.type == A.NUMERIC:
-            return A.parse(A.NUMERIC, value)
-    except A.AnswerFormatError as err:
+        if question.type == SHAPE and isinstance(value, (tuple, list)):
+            return parse_answer(SHAPE, list(value))
+        if question.type == NUMERIC:
+            return parse_answer(NUMERIC, value)
+    except AnswerFormatError as err:
         raise DefinitionError(question.path, question.answer_line,
                               f"question '{question.id}': answer_expr gave {value!r}: {err}") from None
     raise DefinitionError(question.path, question.answer_line, f"question '{question.id}': answer_expr must give "
-                          f"{A.HOW_TO_ANSWER[question.type]}, but gave {type(value).__name__} {value!r}")
+                          f"{HOW_TO_ANSWER[question.type]}, but gave {type(value).__name__} {value!r}")
 
 
 def _evaluate(question: Question, expr, values: dict, param_line, what: str) -> Any:

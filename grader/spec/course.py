@@ -11,6 +11,8 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
 from .. import PACKAGE_DIR
 
 COURSE_ENV = "CNN_GRADER_COURSE"
@@ -84,3 +86,10 @@ def use_course_solutions() -> None:
         for name in [name for name in sys.modules if name == "solutions" or name.startswith("solutions.")]:
             del sys.modules[name]
         importlib.invalidate_caches()
+
+
+def resolve_reference(dotted: str) -> Callable:
+    """The course's function named `solutions.<module>.<function>`, imported from the course's own solutions/."""
+    use_course_solutions()
+    module_name, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module_name), attr)

@@ -1,226 +1,27 @@
-"""Exercise definitions: the YAML schema (version 1), validated once into frozen data classes."""
+"""Read an exercise YAML file (schema version 1) and validate it once into the frozen data classes of model.py."""
 
 from __future__ import annotations
 
 import ast
-import importlib
+import difflib
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .course import exercises_dir, use_course_solutions
-from ..errors import DefinitionError, UsageError
+from ..errors import DefinitionError
+from .course import resolve_reference
+from .model import (CHECKS, DISTRIBUTIONS, DTYPES, EDITIONS, ID_PATTERN, SCHEMA_VERSION, VISIBILITIES, ArraySpec,
+                    Case, DictSpec, EntryParameter, EntryPoint, Exercise, Limits, Misconception, Tolerance)
 from .yamlsource import View, load_file, type_name
-
-SCHEMA_VERSION = 1
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-DTYPES = ("float64", "float32", "int64", "int32", "uint8")
-DISTRIBUTIONS = ("normal", "uniform", "integers", "negative", "positive")
-VISIBILITIES = ("public", "hidden")
-CHECKS = ("values", "gradient", "speed")
 
 TOP_KEYS_REQUIRED = ("schema_version", "id", "title", "concept", "entry_point", "starter", "reference", "cases")
 TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "points", "edition", "hidden_cases")
-EDITIONS = ("full", "learner")  # learner: written by `grade release`, checked against precomputed outputs
 CASE_KEYS_REQUIRED = ("name", "args")
 CASE_KEYS_OPTIONAL = ("visibility", "points", "tolerance", "time_limit", "description", "check", "max_ratio",
                       "repeats")
 ARRAY_KEYS = ("shape", "values", "dtype", "dist", "low", "high")
 
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    required: bool
-
-
-@dataclass(frozen=True)
-class EntryPoint:
-    name: str
-    signature: str
-    params: tuple[Param, ...]
-    returns: str = "array"  # "array" or "tuple"
-    output_names: tuple[str, ...] = ()  # names of the tuple's parts, e.g. ("dx", "dweight", "dbias")
-    shape_rule: str = ""  # how the output shape follows from the inputs, shown on a shape mismatch
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    rtol: float = 1e-6
-    atol: float = 1e-8
-
-
-@dataclass(frozen=True)
-class Limits:
-    case_seconds: float = 5.0
-    total_seconds: float = 45.0  # leaves room for start-up and reports inside a one-minute promise
-    import_seconds: float = 10.0
-    memory_mb: int = 1024
-    output_chars: int = 2000
-
-
-@dataclass(frozen=True)
-class ArraySpec:
-    """An input array: literal `values`, or a `shape` drawn from `dist` with the case's seed."""
-
-    dtype: str
-    shape: tuple[int, ...] | None = None
-    values: Any = None
-    dist: str = "normal"
-    low: float | None = None
-    high: float | None = None
-
-
-@dataclass(frozen=True)
-class DictSpec:
-    """A mapping argument (e.g. a network's parameters) whose values are specs themselves."""
-
-    items: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    index: int
-    args: tuple[tuple[str, Any], ...]  # (parameter name, ArraySpec | DictSpec | plain value)
-    visibility: str = "public"
-    points: float = 1.0
-    tolerance: Tolerance | None = None
-    time_limit: float | None = None
-    description: str = ""
-    check: str = "values"
-    max_ratio: float | None = None
-    repeats: int = 5
-
-    @property
-    def hidden(self) -> bool:
-        return self.visibility == "hidden"
-
-
-@dataclass(frozen=True)
-class Misconception:
-    name: str
-    explanation: str
-    reference: str
-
-
-@dataclass(frozen=True)
-class Exercise:
-    id: str
-    title: str
-    concept: str
-    entry: EntryPoint
-    starter: str
-    reference: str
-    cases: tuple[Case, ...]
-    path: str
-    tolerance: Tolerance = Tolerance()
-    limits: Limits = Limits()
-    seed: int = 0
-    hints: tuple[str, ...] = ()
-    misconceptions: tuple[Misconception, ...] = ()
-    edition: str = "full"
-    hidden_cases: int = 0  # learner edition: how many hidden cases were left out (they run on submission)
-
-    @property
-    def max_score(self) -> float:
-        return sum(case.points for case in self.cases)
-
-    def reference_function(self) -> Callable:
-        if self.edition == "learner":
-            from ..grading.references import lookup
-            return lookup(self, "ref")
-        return _remembered(self.reference)
-
-    def misconception_function(self, item: Misconception) -> Callable:
-        if self.edition == "learner":
-            from ..grading.references import lookup
-            return lookup(self, f"mis{self.misconceptions.index(item)}")
-        return _remembered(item.reference)
-
-
-def resolve_reference(dotted: str) -> Callable:
-    use_course_solutions()
-    module_name, _, attr = dotted.rpartition(".")
-    module = importlib.import_module(module_name)
-    return getattr(module, attr)
-
-
-_MEMO: dict[str, dict] | None = None  # set by `grade batch`: every learner gets the same inputs
-
-
-def remember_references() -> None:
-    """From now on, reference outputs are computed once per distinct input and reused (read-only)."""
-    global _MEMO
-    _MEMO = {} if _MEMO is None else _MEMO
-
-
-def _remembered(dotted: str) -> Callable:
-    function = resolve_reference(dotted)
-    if _MEMO is None:
-        return function
-    from ..grading.references import memoize
-    return memoize(function, _MEMO.setdefault(dotted, {}))
-
-
-# --- finding exercises ---------------------------------------------------------------------------
-
-def exercise_paths() -> list[Path]:
-    folder = exercises_dir()
-    return sorted(folder.glob("*.yaml"), key=_natural_key) if folder.is_dir() else []
-
-
-def _natural_key(path: Path):
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)]
-
-
-def find_exercise(exercise_id: str) -> Exercise:
-    """The exercise with exactly this id. Ids are never guessed (progress and files are keyed by them): a near
-    miss such as `2`, `ex2` or `EXERCISE-2` is refused with a did-you-mean."""
-    path = exercises_dir() / f"{exercise_id}.yaml"
-    if not ID_PATTERN.match(exercise_id) or not path.is_file():
-        raise UsageError(f"there is no exercise '{exercise_id}'.{_did_you_mean(exercise_id)} "
-                         "`grade list` shows them all.")
-    return load_exercise(path)
-
-
-def _did_you_mean(given: str) -> str:
-    known = [path.stem for path in exercise_paths()]
-    close = suggest_id(given, known)
-    if close:
-        return f" Did you mean '{close}'?"
-    from ..quiz.catalog import quiz_paths
-    if given in {path.stem for path in quiz_paths()}:
-        return f" '{given}' is a quiz: `grade quiz {given}`."
-    return ""
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def suggest_id(given: str, known: list[str]) -> str | None:
-    """The one id `given` most likely means: same letters ignoring case and punctuation (`Exercise_2`), the same
-    number with a shortened or missing prefix (`2`, `ex2`, `ex-2`), else the closest spelling."""
-    compact = _compact(given)
-    same = [item for item in known if _compact(item) == compact]
-    if len(same) == 1:
-        return same[0]
-    match = re.fullmatch(r"([a-z]*)(\d+)", compact)
-    if match:
-        prefix, number = match.group(1), int(match.group(2))
-        numbered = [item for item in known if (parts := re.fullmatch(r"([a-z]*)(\d+)", _compact(item)))
-                    and int(parts.group(2)) == number and parts.group(1).startswith(prefix)]
-        if len(numbered) == 1:
-            return numbered[0]
-    import difflib
-    close = difflib.get_close_matches(given.lower(), known, n=1)
-    return close[0] if close else None
-
-
-# --- the loader ----------------------------------------------------------------------------------
 
 def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
     doc = load_file(path)
@@ -280,8 +81,8 @@ def _entry_point(view: View) -> EntryPoint:
         raise view["signature"].error(f"signature names '{func.name}' but entry_point.name is '{name}'")
     positional = func.args.posonlyargs + func.args.args
     first_default = len(positional) - len(func.args.defaults)
-    params = tuple(Param(arg.arg, index < first_default) for index, arg in enumerate(positional))
-    params += tuple(Param(arg.arg, default is None)
+    params = tuple(EntryParameter(arg.arg, index < first_default) for index, arg in enumerate(positional))
+    params += tuple(EntryParameter(arg.arg, default is None)
                     for arg, default in zip(func.args.kwonlyargs, func.args.kw_defaults))
     returns = view["returns"].choice(("array", "tuple")) if view.has("returns") else "array"
     outputs = tuple(item.text() for item in view["outputs"].list()) if view.has("outputs") else ()
@@ -321,7 +122,6 @@ def _case(view: View, index: int, entry: EntryPoint, tolerance: Tolerance) -> Ca
     args = []
     for key, arg_view in args_view.items():
         if key not in known:
-            import difflib
             close = difflib.get_close_matches(key, sorted(known), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f" (parameters: {', '.join(sorted(known))})"
             raise arg_view.error(f"'{key}' is not a parameter of {entry.name}{hint}")

@@ -12,9 +12,11 @@ import pytest
 import yaml
 
 from conftest import REPO, reference_source
-from grader import results as R
+from grader.results import Outcome
 from grader.grading.evaluate import Evaluator
-from grader.spec.exercise import exercise_paths, load_exercise
+from grader.grading.references import reference_function
+from grader.spec.catalog import exercise_paths
+from grader.spec.loader import load_exercise
 from grader.grading.runner import grade
 
 EXERCISES = [load_exercise(path) for path in exercise_paths()]
@@ -105,7 +107,7 @@ def test_starter_fails_every_case_as_not_attempted(exercise, tmp_path):
     path = tmp_path / "starter.py"
     path.write_text(exercise.starter)
     result = grade(exercise, path)
-    assert {case.outcome for case in result.cases} == {R.NOT_ATTEMPTED}
+    assert {case.outcome for case in result.cases} == {Outcome.NOT_ATTEMPTED}
     assert result.score == 0
 
 
@@ -236,7 +238,7 @@ def test_loop_counts_follow_exercise_2s_own_loop():
             iterations += 1
             for span in per_pixel:
                 exec(span, namespace)
-    np.testing.assert_allclose(namespace["out"], exercise.reference_function()(x, weight, padding=1), atol=1e-12)
+    np.testing.assert_allclose(namespace["out"], reference_function(exercise)(x, weight, padding=1), atol=1e-12)
     assert iterations == OH * OW
     concept = " ".join(next(e for e in EXERCISES if e.id == "exercise-8").concept.split())
     assert re.search(r"Exercise 2's loop over the output pixels runs its body OH·OW times", concept)

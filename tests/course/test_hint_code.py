@@ -27,8 +27,10 @@ import warnings
 import numpy as np
 import pytest
 
-from grader.spec.exercise import exercise_paths, find_exercise, load_exercise
+from grader.spec.catalog import exercise_paths, find_exercise
+from grader.spec.loader import load_exercise
 from grader.grading.inputs import build_args
+from grader.grading.references import reference_function
 
 EXERCISES = [load_exercise(path) for path in exercise_paths()]
 OTHER_LIBRARIES = {"torch", "tf", "scipy"}  # texts may compare with them; the course does not install them
@@ -105,13 +107,13 @@ def earlier_exercises(monkeypatch):
     """`from exercise_2 import conv2d` works, as it does when the learner's files sit next to each other."""
     for exercise in EXERCISES:
         module = types.ModuleType(exercise.id.replace("-", "_"))
-        setattr(module, exercise.entry.name, exercise.reference_function())
+        setattr(module, exercise.entry.name, reference_function(exercise))
         monkeypatch.setitem(sys.modules, module.__name__, module)
 
 
 def namespaces(exercise):
     """One fresh namespace per public case and loop position; integer cases included."""
-    function = exercise.reference_function()
+    function = reference_function(exercise)
     for case in exercise.cases:
         if case.hidden or case.check == "speed":
             continue

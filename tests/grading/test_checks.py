@@ -9,9 +9,10 @@ import pytest
 
 from conftest import reference_source
 from grader.grading import checks
-from grader import results as R
+from grader.results import Kind, Outcome
 from grader.errors import DefinitionError
-from grader.spec.exercise import find_exercise, load_exercise
+from grader.spec.catalog import find_exercise
+from grader.spec.loader import load_exercise
 from grader.grading.runner import grade
 
 LOOP_CONV = '''
@@ -72,7 +73,7 @@ def test_slow_loop_loses_only_the_speed_points(tmp_path):
     by_name = {case.name: case for case in result.cases}
     assert by_name["small values"].passed and by_name["strided values"].passed
     timed = by_name["timed"]
-    assert timed.outcome == R.FAILED and timed.kind == "speed"
+    assert timed.outcome == Outcome.FAILED and timed.kind == Kind.SPEED
     speed = timed.details["speed"]
     assert speed["ratio"] > speed["max_ratio"] == 3
     assert speed["ratio"] == pytest.approx(speed["seconds"] / speed["reference_seconds"], rel=1e-2)
@@ -98,7 +99,7 @@ def test_wrong_values_get_no_speed_points_and_no_timing(tmp_path):
                           "    return conv2d(x, weight, None, stride, padding)\n")
     result = grade(exercise, submission)
     timed = result.cases[-1]
-    assert timed.outcome == R.FAILED and timed.kind == "values" and "speed" not in timed.details
+    assert timed.outcome == Outcome.FAILED and timed.kind == Kind.VALUES and "speed" not in timed.details
 
 
 # --- gradients --------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def test_wrong_gradient_fails_the_gradient_check(tmp_path):
         '''))
     result = grade(exercise, submission)
     gradient_cases = [case for spec, case in zip(exercise.cases, result.cases) if spec.check == "gradient"]
-    assert gradient_cases and all(case.outcome == R.FAILED for case in gradient_cases)
+    assert gradient_cases and all(case.outcome == Outcome.FAILED for case in gradient_cases)
     first = gradient_cases[0]
     assert first.details["numerical_gradient"]["dweight"]["agrees"] is False
     assert first.details["numerical_gradient"]["dx"]["agrees"] is True

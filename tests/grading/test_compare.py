@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from grader.grading.compare import compare, matches, shape_text
-from grader.spec.exercise import Tolerance
+from grader.results import Kind
+from grader.spec.model import Tolerance
 
 TOL = Tolerance(rtol=1e-6, atol=1e-8)
 RULE = "OH = (H + 2*pad_h - KH) // stride_h + 1"
@@ -21,7 +22,7 @@ def test_equal_arrays_pass():
 
 def test_shape_mismatch_names_both_shapes_and_the_rule():
     verdict = compare(np.zeros((1, 2, 3, 3)), np.zeros((1, 2, 4, 4)), TOL, shape_rule=RULE)
-    assert not verdict.passed and verdict.kind == "shape"
+    assert not verdict.passed and verdict.kind == Kind.SHAPE
     assert "Expected the output to have shape (1, 2, 3, 3), but it has shape (1, 2, 4, 4)." in verdict.message
     assert verdict.message.endswith(f"The rule: {RULE}")
     assert verdict.details == {"expected_shape": [1, 2, 3, 3], "got_shape": [1, 2, 4, 4]}
@@ -47,7 +48,7 @@ def test_values_mismatch_reports_first_index_and_largest_error():
     got[0, 1, 2] += 0.5
     got[1, 2, 3] -= 2.0
     verdict = compare(expected, got, TOL)
-    assert verdict.kind == "values"
+    assert verdict.kind == Kind.VALUES
     assert verdict.details["first_index"] == [0, 1, 2] and verdict.details["worst_index"] == [1, 2, 3]
     assert verdict.details["max_abs_error"] == pytest.approx(2.0)
     assert verdict.details["mismatches"] == 2 and verdict.details["size"] == 24
@@ -68,22 +69,22 @@ def test_tolerance_is_honoured_on_both_sides_of_the_bound(rtol, atol):
 def test_nan_never_passes_even_where_the_reference_has_nan():
     got = np.array([1.0, np.nan, 3.0])
     verdict = compare(np.array([1.0, 2.0, 3.0]), got, TOL)
-    assert verdict.kind == "nan" and verdict.details == {"first_index": [1], "nonfinite": 1}
+    assert verdict.kind == Kind.NAN and verdict.details == {"first_index": [1], "nonfinite": 1}
     assert "NaN at index (1,)" in verdict.message and "finite number was expected" in verdict.message
     both = compare(np.array([1.0, np.nan]), np.array([1.0, np.nan]), TOL)
-    assert not both.passed and both.kind == "nan"
+    assert not both.passed and both.kind == Kind.NAN
 
 
 def test_infinity_passes_only_where_expected():
     assert compare(np.array([1.0, np.inf]), np.array([1.0, np.inf]), TOL).passed
     verdict = compare(np.array([1.0, 2.0]), np.array([1.0, -np.inf]), TOL)
-    assert verdict.kind == "nan" and "infinity at index (1,)" in verdict.message
-    assert compare(np.array([np.inf]), np.array([-np.inf]), TOL).kind == "nan"
+    assert verdict.kind == Kind.NAN and "infinity at index (1,)" in verdict.message
+    assert compare(np.array([np.inf]), np.array([-np.inf]), TOL).kind == Kind.NAN
 
 
 def test_details_stay_strict_json_when_the_reference_is_not_finite():
     verdict = compare(np.array([1.0, np.nan]), np.array([1.0, 5.0]), TOL)
-    assert verdict.kind == "values"
+    assert verdict.kind == Kind.VALUES
     json.dumps(verdict.details, allow_nan=False)  # raises on NaN/Infinity literals
     assert verdict.details["expected_at_first"] == "nan"
 
@@ -110,7 +111,7 @@ def test_matches_recognises_a_variant_loosely_but_not_a_different_shape():
 # --- the axis-order gloss names each output's own axes, read from the exercise's shape rule ----------------------
 
 def _axis_message(exercise_id: str, label: str, expected_shape: tuple) -> str:
-    from grader.spec.exercise import find_exercise
+    from grader.spec.catalog import find_exercise
     rule = find_exercise(exercise_id).entry.shape_rule
     swapped = expected_shape[::-1]
     assert sorted(swapped) == sorted(expected_shape) and swapped != expected_shape

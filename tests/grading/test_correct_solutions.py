@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.spec.exercise import find_exercise
+from grader.spec.catalog import find_exercise
 from grader.grading.runner import grade
 
 CORRECT = Path(__file__).resolve().parents[1] / "correct"

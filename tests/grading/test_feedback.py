@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from grader import results as R
-from grader.spec.exercise import find_exercise
+from grader.results import CaseResult, GradeResult, Kind, Outcome
+from grader.spec.catalog import find_exercise
 from grader.grading.pacing import Pace, case_size
 from grader.reports.terminal import format_summary
 from grader.grading.runner import grade
@@ -80,10 +80,11 @@ def test_a_mistake_the_summary_does_not_name_is_explained_once_per_run(flipped_r
     assert " ".join(format_summary(result).split()).count(explanation) == 1
 
 
-def uniform_result(message: str, outcome: str = R.FAILED, kind: str = "type", summary: str = "") -> R.GradeResult:
-    cases = [R.CaseResult(f"case {n}", 1, outcome, kind=kind, message=message,
-                          visibility="hidden" if n > 3 else "visible") for n in range(26)]
-    return R.GradeResult("exercise-2", "conv2d", cases, summary=summary or "0 of 26 cases passed.")
+def uniform_result(message: str, outcome: Outcome = Outcome.FAILED, kind: Kind = Kind.TYPE,
+                   summary: str = "") -> GradeResult:
+    cases = [CaseResult(f"case {n}", 1, outcome, kind=kind, message=message,
+                        visibility="hidden" if n > 3 else "visible") for n in range(26)]
+    return GradeResult("exercise-2", "conv2d", cases, summary=summary or "0 of 26 cases passed.")
 
 
 def test_cases_that_fail_the_same_way_still_show_the_message():
@@ -94,14 +95,15 @@ def test_cases_that_fail_the_same_way_still_show_the_message():
 
 def test_the_shared_message_is_not_printed_twice_when_it_is_the_summary():
     said = "Your file has a syntax error on line 3: expected ':'. Fix it in x.py and grade again."
-    text = " ".join(format_summary(uniform_result(said, R.ERROR, "syntax", summary=said)).split())
+    text = " ".join(format_summary(uniform_result(said, Outcome.ERROR, Kind.SYNTAX, summary=said)).split())
     assert text.count(said) == 1
 
 
 def test_cases_not_run_for_one_reason_are_one_line_that_says_why():
-    result = uniform_result("Your function did not finish within 5 s.", R.TIMEOUT, "timeout")
+    result = uniform_result("Your function did not finish within 5 s.", Outcome.TIMEOUT, Kind.TIMEOUT)
     for case in result.cases[2:]:
-        case.outcome, case.kind, case.message = R.NOT_RUN, "stopped", "Not run: the grader stopped early because ..."
+        case.outcome, case.kind = Outcome.NOT_RUN, Kind.STOPPED
+        case.message = "Not run: the grader stopped early because ..."
         case.details["stop_reason"] = "stopped early: two cases in a row ran out of time (5 s each)"
     lines = format_summary(result).splitlines()
     assert [line for line in lines if "not run" in line] == \
@@ -111,16 +113,16 @@ def test_cases_not_run_for_one_reason_are_one_line_that_says_why():
 
 def test_cases_not_run_for_lack_of_budget_say_so_in_the_terminal():
     said = "Not run: the exercise's time budget (45 s) was used up by earlier cases. Make the slow cases faster first."
-    result = uniform_result("wrong", R.FAILED, "values")
+    result = uniform_result("wrong", Outcome.FAILED, Kind.VALUES)
     for case in result.cases[20:]:
-        case.outcome, case.kind, case.message = R.NOT_RUN, "budget", said
+        case.outcome, case.kind, case.message = Outcome.NOT_RUN, Kind.BUDGET, said
     text = format_summary(result)
     assert "6 cases not run:" in text and said in " ".join(text.split())
 
 
 # --- when to stop early ------------------------------------------------------------------------------
 
-def paced(durations, outcome=R.PASSED, total: float = 45.0):
+def paced(durations, outcome=Outcome.PASSED, total: float = 45.0):
     """Feed a Pace the cases of exercise 2 as if each took its duration; returns (ran, stopped) case names."""
     exercise = find_exercise("exercise-2")
     pace = Pace(exercise)
@@ -129,10 +131,11 @@ def paced(durations, outcome=R.PASSED, total: float = 45.0):
         stop = pace.before(case, total - clock)
         if stop is not None:
             stopped.append((case.name, stop))
-            pace.after(case, R.CaseResult(case.name, 1, R.NOT_RUN, kind="stopped"))
+            pace.after(case, CaseResult(case.name, 1, Outcome.NOT_RUN, kind=Kind.STOPPED))
             continue
         limit = exercise.limits.case_seconds
-        result = R.CaseResult(case.name, 1, R.TIMEOUT if seconds >= limit else outcome, duration=min(seconds, limit))
+        outcome_seen = Outcome.TIMEOUT if seconds >= limit else outcome
+        result = CaseResult(case.name, 1, outcome_seen, duration=min(seconds, limit))
         clock += min(seconds, limit)
         ran.append(case.name)
         pace.after(case, result)
@@ -185,8 +188,8 @@ def test_smaller_cases_still_run_after_two_large_ones_time_out():
         if pace.before(case, 100.0) is None:
             ran.append(case.name)
             limit = exercise.limits.case_seconds
-            pace.after(case, R.CaseResult(case.name, 1, R.TIMEOUT if durations[index] >= limit else R.PASSED,
-                                          duration=min(durations[index], limit)))
+            outcome = Outcome.TIMEOUT if durations[index] >= limit else Outcome.PASSED
+            pace.after(case, CaseResult(case.name, 1, outcome, duration=min(durations[index], limit)))
     smaller = [case.name for case in exercise.cases if case_size(case) < min(sizes[i] for i in big)]
     assert smaller and set(smaller) <= set(ran) and len(ran) == len(smaller) + 2
 
@@ -210,7 +213,7 @@ def test_a_real_slow_but_correct_submission_that_fits_is_graded_in_full(tmp_path
     exercise = find_exercise("exercise-2")
     limits = dataclasses.replace(exercise.limits, case_seconds=2, total_seconds=12)
     result = grade(dataclasses.replace(exercise, cases=exercise.cases[:8], limits=limits), slow)
-    assert [case.outcome for case in result.cases] == [R.PASSED] * 8, [case.message for case in result.cases]
+    assert [case.outcome for case in result.cases] == [Outcome.PASSED] * 8, [case.message for case in result.cases]
 
 
 def test_a_real_run_where_every_case_returns_none_shows_why(tmp_path):
@@ -223,7 +226,7 @@ def test_a_real_run_where_every_case_returns_none_shows_why(tmp_path):
 
 
 def test_cases_that_fail_alike_with_different_details_show_a_public_example():
-    result = uniform_result("unused", R.FAILED, "values")
+    result = uniform_result("unused", Outcome.FAILED, Kind.VALUES)
     for number, case in enumerate(result.cases):
         case.message = f"The output has the right shape (2, 2) but {number + 1} of 4 values differ."
     result.cases[0].visibility = "hidden"

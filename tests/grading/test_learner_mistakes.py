@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import results as R
+from grader.results import GradeResult, Outcome
 from grader.grading.compare import FLOAT_ALLOCATION
-from grader.spec.exercise import find_exercise
+from grader.grading.references import reference_function
+from grader.spec.catalog import find_exercise
 from grader.grading.runner import grade
 
 MISTAKES = Path(__file__).resolve().parents[1] / "mistakes"
@@ -80,7 +81,7 @@ TABLE = [
 ]
 
 
-def graded(mistake: Mistake) -> tuple[R.GradeResult, set]:
+def graded(mistake: Mistake) -> tuple[GradeResult, set]:
     exercise = find_exercise(f"exercise-{mistake.file[1]}")
     if mistake.cases:
         cases = [case for case in exercise.cases if case.name in mistake.cases]
@@ -95,7 +96,7 @@ def graded(mistake: Mistake) -> tuple[R.GradeResult, set]:
 @pytest.mark.parametrize("mistake", TABLE, ids=[m.file for m in TABLE])
 def test_learner_mistake_gets_the_right_verdict(mistake):
     result, declared = graded(mistake)
-    failing = [case for case in result.cases if case.outcome != R.PASSED]
+    failing = [case for case in result.cases if case.outcome != Outcome.PASSED]
     if mistake.full_marks:
         assert result.score == result.max_score, [(c.name, c.message) for c in failing]
         return
@@ -123,8 +124,8 @@ def test_a_mistake_is_named_only_where_it_differs_from_the_reference():
     from grader.grading.inputs import build_args, call_parts
     positional, keyword = call_parts(exercise, build_args(exercise, case, None))
     import numpy as np
-    reference = exercise.reference_function()(*positional, **keyword)
-    assert np.allclose(exercise.misconception_function(flip)(*positional, **keyword), reference)
+    reference = reference_function(exercise)(*positional, **keyword)
+    assert np.allclose(reference_function(exercise, flip)(*positional, **keyword), reference)
     result = grade(dataclasses.replace(exercise, cases=[case]), MISTAKES / "e2_float32_output.py")
-    assert result.cases[0].outcome == R.FAILED
+    assert result.cases[0].outcome == Outcome.FAILED
     assert "misconception" not in result.cases[0].details

@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from grader.errors import EXIT_USAGE, DefinitionError
-from grader.spec.exercise import ArraySpec, DictSpec, Limits, load_exercise
+from grader.spec.loader import load_exercise
+from grader.spec.model import ArraySpec, DictSpec, Limits
 
 VALID = textwrap.dedent("""\
     schema_version: 1

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.errors import DefinitionError
-from grader.spec.exercise import load_exercise
+from grader.spec.loader import load_exercise
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = yaml.safe_load((REPO / "exercises" / "exercise-2.yaml").read_text())

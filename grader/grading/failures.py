@@ -1,0 +1,205 @@
+"""A case's result when the worker sent back no values to compare: the file did not load, or the call raised,
+timed out, crashed or returned something other than arrays. Each message says what happened and what to do."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..results import CaseResult, Kind, Outcome
+from ..sandbox.client import Reply
+from ..spec.model import ArraySpec, Case, DictSpec, Exercise
+from .compare import FLOAT_ALLOCATION, shape_text
+from .pacing import SLOW_ADVICE
+
+ONLY_NUMPY = ("only NumPy, the Python standard library and your own .py files next to this one can be imported "
+              "when your work is graded.")
+
+
+def set_outcome(result: CaseResult, outcome: Outcome, kind: Kind, message: str) -> CaseResult:
+    """A case that did not pass: it earns no points."""
+    result.outcome, result.kind, result.message, result.points = outcome, kind, message, 0.0
+    return result
+
+
+class FailureMessages:
+    """Explains worker replies for one submission, naming its file (`shown_as`) and the lines at fault."""
+
+    def __init__(self, exercise: Exercise, submission: Path, shown_as: str):
+        self.exercise = exercise
+        self.file_name = submission.name
+        self.shown_as = shown_as
+
+    def load_failure(self, result: CaseResult, reply: Reply) -> CaseResult:
+        error = reply.header.get("error") or {}
+        name = self.exercise.entry.name
+        where = self.shown_as
+        if reply.status == "syntax":
+            message = (f"Your file has a syntax error on line {error.get('line')}: {error.get('message')}. "
+                       f"Fix it in {where} and grade again.")
+            return set_outcome(result, Outcome.ERROR, Kind.SYNTAX, message)
+        if reply.status == "import":
+            result.details["traceback"] = error.get("traceback", "")
+            module = unavailable_module(error)
+            if module:
+                message = (f"Your file imports {module}{self.at_line(error)}, which is not available here: "
+                           f"{ONLY_NUMPY} Remove that import and write that part with NumPy, then grade again.")
+            else:
+                message = (f"Your file raised {error.get('type')} while it was being imported"
+                           f"{self.at_line(error)}: {error.get('message')}. Code at the top level of {where} runs "
+                           "on import; keep it inside functions.")
+            return set_outcome(result, Outcome.ERROR, Kind.IMPORT, message)
+        if reply.status == "missing":
+            signature = self.exercise.entry.signature
+            return set_outcome(result, Outcome.ERROR, Kind.MISSING,
+                               f"{where} has no function named '{name}'. Define `def {signature}:`.")
+        if reply.status == "timeout":
+            return set_outcome(result, Outcome.TIMEOUT, Kind.IMPORT,
+                               f"Importing your file took longer than {self.exercise.limits.import_seconds:g} s. "
+                               "Is there a long loop or a sleep at the top level of the file?")
+        return set_outcome(result, Outcome.ERROR, Kind.CRASH,
+                           f"Your file stopped the worker process while it was being imported: {reply.detail}.")
+
+    def call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool) -> CaseResult:
+        name = self.exercise.entry.name
+        error = reply.header.get("error") or {}
+        if reply.status == "not_implemented":
+            return set_outcome(result, Outcome.NOT_ATTEMPTED, Kind.NOT_IMPLEMENTED,
+                               f"Not implemented yet: {name} still raises NotImplementedError. Write your code in "
+                               f"{self.shown_as}, then grade again.")
+        if reply.status == "timeout":
+            if budget_bound:
+                return set_outcome(result, Outcome.NOT_RUN, Kind.BUDGET,
+                                   "Stopped: the exercise's time budget ran out during this case.")
+            return set_outcome(result, Outcome.TIMEOUT, Kind.TIMEOUT,
+                               f"Your function did not finish within {limit:g} s. {SLOW_ADVICE}")
+        if reply.status == "exception":
+            result.details["traceback"] = "" if result.visibility == "hidden" else error.get("traceback", "")
+            return set_outcome(result, Outcome.ERROR, Kind.EXCEPTION, self._exception_message(result, error))
+        if reply.status == "bad_output":
+            return set_outcome(result, Outcome.FAILED, Kind.TYPE,
+                               self._bad_output_message(reply.header.get("info") or {}))
+        if reply.status == "crash":
+            return set_outcome(result, Outcome.ERROR, Kind.CRASH, f"Your code stopped the worker process: "
+                               f"{reply.detail}. The grader restarted it for the next case.")
+        return set_outcome(result, Outcome.ERROR, Kind.PROTOCOL,
+                           f"The worker sent something the grader cannot read ({reply.detail or reply.status}).")
+
+    def _exception_message(self, result: CaseResult, error: dict) -> str:
+        raised = error.get("type", "Exception")
+        if raised == "SystemExit":
+            return "Your function called sys.exit() (or exit()). Return a value instead of exiting."
+        if raised == "MemoryError":
+            return (f"Your function ran out of memory (the limit is {self.exercise.limits.memory_mb} MB). "
+                    "Avoid building arrays much larger than the input.")
+        if result.visibility == "hidden":
+            return _sentence(f"Your function raised {raised}{self.at_line(error)} on a hidden case") \
+                + exception_hint(error)
+        text = f"Your function raised {raised}{self.at_line(error)}: {error.get('message', '')}"
+        hint = exception_hint(error)
+        return _sentence(text) + hint if hint else text
+
+    def _bad_output_message(self, info: dict) -> str:
+        entry = self.exercise.entry
+        wanted = f"a tuple of {len(entry.output_names)} NumPy arrays ({', '.join(entry.output_names)})" \
+            if entry.returns == "tuple" else "a NumPy array"
+        problem = info.get("kind")
+        if problem == "bad_dtype":
+            return (f"Expected {wanted} of numbers, but your array has dtype {info.get('dtype')}. "
+                    "Build the output with np.zeros(..., dtype=float) or from arithmetic on the inputs.")
+        if problem == "too_large":
+            return (f"Your output of shape {shape_text(info.get('shape', []))} is far larger than expected "
+                    f"({info.get('nbytes', 0) >> 20} MB). Check the output size formula.")
+        type_name = info.get("type", "something else")
+        if type_name == "NoneType":
+            return f"Expected {wanted}, but your function returned None. Did you forget a `return` statement?"
+        if type_name == "tuple" and entry.returns != "tuple":
+            return f"Expected {wanted}, but your function returned a tuple. Return the array itself, not a tuple."
+        if type_name == "list" and entry.returns != "tuple":
+            return f"Expected {wanted}, but your function returned a list. Wrap it with np.array(...)."
+        return f"Expected {wanted}, but your function returned {type_name}."
+
+    def partial_message(self, result: CaseResult, error: dict, case: Case | None) -> str:
+        """A NotImplementedError on some cases only: the learner's own unfinished branch, with its words and line."""
+        said = error.get("message", "")
+        if result.visibility == "hidden":
+            return (f"Your function raised NotImplementedError{self.at_line(error)} on a hidden case: your code "
+                    "does not handle that input yet. Finish that part, then grade again.")
+        head = _sentence(f"Your function raised NotImplementedError{self.at_line(error)}"
+                         + (f": {said}" if said else ""))
+        options = used_options(self.exercise, case) if case is not None else []
+        if options:
+            return (f"{head} You raise NotImplementedError for this input: the case uses {', '.join(options)}. "
+                    "Finish the part of your code that handles it, then grade again.")
+        return f"{head} You raise NotImplementedError for this input. Finish that part of your code, then grade again."
+
+    def at_line(self, error: dict) -> str:
+        """Where the error happened, e.g. ' on line 12' (' on line 3 of helpers.py' in another file)."""
+        if not error.get("line"):
+            return ""
+        files = re.findall(r'File "([^"]+)", line', error.get("traceback", ""))
+        elsewhere = bool(files) and files[-1] != self.file_name
+        return f" on line {error['line']}" + (f" of {files[-1]}" if elsewhere else "")
+
+
+def unavailable_module(error: dict) -> str:
+    """The module a ModuleNotFoundError names, when it is neither NumPy nor in the standard library (e.g. scipy)."""
+    if error.get("type") != "ModuleNotFoundError":
+        return ""
+    found = re.match(r"No module named '([^']+)'", error.get("message", ""))
+    if not found:
+        return ""
+    top = found.group(1).split(".")[0]
+    return "" if top == "numpy" or top in sys.stdlib_module_names else found.group(1)
+
+
+def exception_hint(error: dict) -> str:
+    """Advice for exceptions whose usual cause we know; "" otherwise."""
+    module = unavailable_module(error)
+    if module:
+        return f" {module} is not available here: {ONLY_NUMPY} Write that part with NumPy."
+    cast = re.search(r"Cannot cast ufunc '\w+' output from dtype\('(\w+)'\) to dtype\('(\w+)'\)",
+                     error.get("message", ""))
+    if cast and cast.group(1).startswith(("float", "complex")) and cast.group(2).startswith(("int", "uint", "bool")):
+        return (f" The array you add into has the integer dtype {cast.group(2)}, so it cannot hold the "
+                f"{cast.group(1)} results. {FLOAT_ALLOCATION}")
+    return ""
+
+
+def used_options(exercise: Exercise, case: Case) -> list[str]:
+    """The optional parameters a case sets away from their defaults, as `name=value` (arrays by name only)."""
+    defaults = signature_defaults(exercise.entry.signature)
+    required = {param.name for param in exercise.entry.params if param.required}
+    options = []
+    for name, spec in case.args:
+        if name in required:
+            continue
+        if isinstance(spec, (ArraySpec, DictSpec)):
+            options.append(f"a {name}")
+        elif name not in defaults or defaults[name] != spec:
+            options.append(f"{name}={tuple(spec) if isinstance(spec, list) else spec!r}")
+    return options
+
+
+def signature_defaults(signature: str) -> dict[str, Any]:
+    """{parameter: default} of a signature such as "conv2d(x, weight, bias=None, stride=1)"; literals only."""
+    try:
+        args = ast.parse(f"def {signature}: pass").body[0].args
+    except SyntaxError:
+        return {}
+    named = args.args[len(args.args) - len(args.defaults):] if args.defaults else []
+    defaults = {}
+    for arg, value in zip(named, args.defaults):
+        try:
+            defaults[arg.arg] = ast.literal_eval(value)
+        except ValueError:
+            pass  # not a literal: any value the case gives counts as an option
+    return defaults
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."

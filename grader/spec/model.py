@@ -1,0 +1,118 @@
+"""The exercise format (schema version 1) as frozen data classes: what the loader builds, nothing that runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA_VERSION = 1
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+DTYPES = ("float64", "float32", "int64", "int32", "uint8")
+DISTRIBUTIONS = ("normal", "uniform", "integers", "negative", "positive")
+VISIBILITIES = ("public", "hidden")
+CHECKS = ("values", "gradient", "speed")
+EDITIONS = ("full", "learner")  # learner: written by `grade release`, checked against precomputed outputs
+
+
+@dataclass(frozen=True)
+class EntryParameter:
+    """A parameter of the entry point; cases may leave out the optional ones."""
+
+    name: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    name: str
+    signature: str
+    params: tuple[EntryParameter, ...]
+    returns: str = "array"  # "array" or "tuple"
+    output_names: tuple[str, ...] = ()  # names of the tuple's parts, e.g. ("dx", "dweight", "dbias")
+    shape_rule: str = ""  # how the output shape follows from the inputs, shown on a shape mismatch
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-6
+    atol: float = 1e-8
+
+
+@dataclass(frozen=True)
+class Limits:
+    case_seconds: float = 5.0
+    total_seconds: float = 45.0  # leaves room for start-up and reports inside a one-minute promise
+    import_seconds: float = 10.0
+    memory_mb: int = 1024
+    output_chars: int = 2000
+
+
+@dataclass(frozen=True)
+class ArraySpec:
+    """An input array: literal `values`, or a `shape` drawn from `dist` with the case's seed."""
+
+    dtype: str
+    shape: tuple[int, ...] | None = None
+    values: Any = None
+    dist: str = "normal"
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class DictSpec:
+    """A mapping argument (e.g. a network's parameters) whose values are specs themselves."""
+
+    items: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    index: int
+    args: tuple[tuple[str, Any], ...]  # (parameter name, ArraySpec | DictSpec | plain value)
+    visibility: str = "public"
+    points: float = 1.0
+    tolerance: Tolerance | None = None
+    time_limit: float | None = None
+    description: str = ""
+    check: str = "values"
+    max_ratio: float | None = None
+    repeats: int = 5
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == "hidden"
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A known mistake: a variant of the reference that makes it, so a learner's output can be recognised."""
+
+    name: str
+    explanation: str
+    reference: str  # dotted name of the variant, e.g. solutions.misconceptions.conv2d_flipped
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    concept: str
+    entry: EntryPoint
+    starter: str
+    reference: str  # dotted name in the course's solutions/; grading/references.py turns it into a function
+    cases: tuple[Case, ...]
+    path: str
+    tolerance: Tolerance = Tolerance()
+    limits: Limits = Limits()
+    seed: int = 0
+    hints: tuple[str, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    edition: str = "full"
+    hidden_cases: int = 0  # learner edition: how many hidden cases were left out (they run on submission)
+
+    @property
+    def max_score(self) -> float:
+        return sum(case.points for case in self.cases)
