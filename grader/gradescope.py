@@ -1,38 +1,15 @@
-"""Gradescope: the strict results.json shape, and the `run_autograder` entry that grades /autograder/submission."""
+"""The Gradescope autograder entry (`python -m grader.gradescope`): grade /autograder/submission and always write
+/autograder/results/results.json, whatever happens."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from .errors import GraderError
-from .results import CaseResult, GradeResult, write_atomic
-
-MAX_OUTPUT = 8000  # characters per test; Gradescope shows long text poorly
-
-
-def gradescope_dict(result: GradeResult) -> dict:
-    """Only the keys Gradescope's autograder specification defines."""
-    return {
-        "score": result.score,
-        "execution_time": round(result.duration, 3),
-        "output": result.summary + "".join(f"\n{note}" for note in result.notes),
-        "stdout_visibility": "hidden",
-        "tests": [_test(case) for case in result.cases],
-    }
-
-
-def _test(case: CaseResult) -> dict:
-    text = case.message + (f"\n\nYour code printed:\n{case.output}" if case.output else "")
-    return {"name": case.name, "score": case.points, "max_score": case.max_points,
-            "status": "passed" if case.passed else "failed", "output": text[:MAX_OUTPUT],
-            "visibility": "hidden" if case.visibility == "hidden" else "visible"}
-
-
-def gradescope_json(result: GradeResult) -> str:
-    return json.dumps(gradescope_dict(result), indent=2, allow_nan=False) + "\n"
+from .reports.gradescope import gradescope_json, misconfigured_json
+from .results import grader_error_result, missing_file_result, write_atomic
 
 
 def find_submission_file(folder: Path, exercise_id: str) -> Path | None:
@@ -54,36 +31,25 @@ def _through_link(path: Path, folder: Path) -> bool:
     return False
 
 
-def missing_result(exercise, message: str) -> GradeResult:
-    """The result of a submission without a file for the exercise: nothing ran, no points."""
-    from . import results as R
-    from .reports.gradebook import UNUSABLE_KIND
-    cases = [R.CaseResult(case.name, case.points, R.NOT_RUN, kind=UNUSABLE_KIND, message=message,
-                          visibility="hidden" if case.hidden else "visible") for case in exercise.cases]
-    return R.GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message,
-                         seed=exercise.seed)
-
-
 def run_autograder(exercise_id: str, submission: Path, results: Path) -> int:
     """Grade one Gradescope submission; always writes results.json, even when the grader fails."""
-    from .batch.command import internal_result
-    from .spec.exercise import find_exercise
     from .grading.runner import grade
+    from .spec.catalog import find_exercise
     try:
         exercise = find_exercise(exercise_id)
     except GraderError as err:  # the autograder is misconfigured: say so on Gradescope too, not only in a log
-        write_atomic(results, json.dumps({"score": 0, "output": f"The autograder is misconfigured ({err.message}); "
-                                          "this is not your fault. Please tell your instructor."}, indent=2) + "\n")
+        write_atomic(results, misconfigured_json(err.message))
         raise
     path = find_submission_file(submission, exercise.id)
     if path is None:
-        result = missing_result(exercise, f"No file for {exercise.id} was found in your submission: upload "
-                                          f"{exercise.id.replace('-', '_')}.py (written by `grade start {exercise.id}`).")
+        result = missing_file_result(exercise, f"No file for {exercise.id} was found in your submission: upload "
+                                               f"{exercise.id.replace('-', '_')}.py (written by `grade start "
+                                               f"{exercise.id}`).")
     else:
         try:
             result = grade(exercise, path, shown_as=path.name)
         except Exception as err:  # a grader bug: still a valid results.json, with the evidence for the instructor
-            write_atomic(results, gradescope_json(internal_result(exercise, f"{type(err).__name__}: {err}")))
+            write_atomic(results, gradescope_json(grader_error_result(exercise, f"{type(err).__name__}: {err}")))
             print(f"grade: internal error ({type(err).__name__}: {err})", file=sys.stderr)
             return 3
     write_atomic(results, gradescope_json(result))

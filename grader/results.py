@@ -1,4 +1,5 @@
-"""The one result model for graded work (exercises and quizzes) and its one JSON serialization."""
+"""The one result model for graded work (exercises and quizzes), its one JSON serialization, and every result
+the grader makes up itself (a missing or unusable file, a lost case, a grader error), built here and nowhere else."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import tempfile
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .reports.gradescope import gradescope_test
+
+if TYPE_CHECKING:
+    from .spec.model import Case, Exercise
 
 SCHEMA_VERSION = 1
 
@@ -62,10 +68,6 @@ def _kind(word: str) -> Kind | str:
 
 LOAD_FAILURES = (Kind.SYNTAX, Kind.IMPORT, Kind.MISSING, Kind.FILE)  # the file never got as far as a case
 
-# Temporary aliases while the package moves to the enums (issue 12); removed once no module uses them.
-PASSED, FAILED, ERROR, TIMEOUT = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT
-NOT_ATTEMPTED, NOT_RUN = Outcome.NOT_ATTEMPTED, Outcome.NOT_RUN
-OUTCOMES = tuple(Outcome)
 _MISTAKE_NOTE = " This looks like a known mistake — "
 
 
@@ -131,7 +133,7 @@ class GradeResult:
         return sum(case.outcome == outcome for case in self.cases)
 
     def to_dict(self) -> dict[str, Any]:
-        """Gradescope's results.json shape, plus our own fields."""
+        """Our result.json: each case in Gradescope's shape, plus our own fields."""
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": self.kind,
@@ -148,12 +150,7 @@ class GradeResult:
             "extras": self.extras,
             "tests": [
                 {
-                    "name": case.name,
-                    "score": case.points,
-                    "max_score": case.max_points,
-                    "status": "passed" if case.passed else "failed",
-                    "output": _gradescope_output(case),
-                    "visibility": case.visibility,
+                    **gradescope_test(case),
                     "outcome": case.outcome,
                     "kind": case.kind,
                     "message": case.message,
@@ -185,11 +182,53 @@ class GradeResult:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False)
 
 
-def _gradescope_output(case: CaseResult) -> str:
-    parts = [case.message] if case.message else []
-    if case.output:
-        parts.append("Your code printed:\n" + case.output)
-    return "\n\n".join(parts)
+# --- results the grader makes up itself: nothing (or not everything) ran, and each says why ---------------
+
+def _made_up(case: Case, outcome: Outcome, kind: Kind, message: str, **details: Any) -> CaseResult:
+    return CaseResult(case.name, case.points, outcome, kind=kind, message=message, details=details,
+                      visibility="hidden" if case.hidden else "visible")
+
+
+def unusable_file_cases(exercise: Exercise, problem: str) -> list[CaseResult]:
+    """Every case of a submission file that cannot be graded (a link, unreadable, too large): an error, no points."""
+    return [_made_up(case, Outcome.ERROR, Kind.FILE, problem) for case in exercise.cases]
+
+
+def missing_file_result(exercise: Exercise, message: str) -> GradeResult:
+    """The result of a submission without a file for the exercise: nothing ran, no points."""
+    cases = [_made_up(case, Outcome.NOT_RUN, Kind.FILE, message) for case in exercise.cases]
+    return GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message, seed=exercise.seed)
+
+
+def lost_case(case: Case) -> CaseResult:
+    """A case the pytest session never reported on."""
+    return _made_up(case, Outcome.ERROR, Kind.INTERNAL,
+                    "The grader could not run this case; this is not your fault. Please tell your instructor.")
+
+
+def broken_case(case: Case, evidence: str) -> CaseResult:
+    """A case whose test broke inside the grader; `evidence` (the traceback) is kept for the instructor."""
+    return _made_up(case, Outcome.ERROR, Kind.INTERNAL,
+                    "The grader itself failed on this case; this is not your fault. Please tell your instructor.",
+                    grader_error=evidence[-2000:])
+
+
+def grader_error_result(exercise: Exercise, detail: str) -> GradeResult:
+    """The result of a run the grader itself failed (an exception, a grading process that died): still a valid,
+    zero-score result, retried by the next batch run."""
+    message = "The grader failed on this submission; this is not your fault. It will be graded again."
+    cases = [_made_up(case, Outcome.ERROR, Kind.INTERNAL, message) for case in exercise.cases]
+    return GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, summary=message, seed=exercise.seed,
+                       notes=[f"grader error: {detail}"[:500]])
+
+
+def grader_failed(result: GradeResult) -> bool:
+    return any(case.kind == Kind.INTERNAL for case in result.cases)
+
+
+def no_usable_file(result: GradeResult) -> bool:
+    """No usable file for the exercise was found, so nothing ran."""
+    return bool(result.cases) and all(case.kind == Kind.FILE for case in result.cases)
 
 
 def write_atomic(path: str | Path, text: str) -> None:

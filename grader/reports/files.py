@@ -1,4 +1,5 @@
-"""Check the output paths a user gives (--json, --html, --out, OUTDIR, --workspace) before any work is done."""
+"""The files a command writes: the paths a user gives (--json, --html, --out, OUTDIR, --workspace) are checked
+before any work is done, and one function writes the --json/--html reports of every command."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import UsageError
+from ..results import GradeResult, write_atomic
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -60,3 +62,26 @@ def check_not_inside(out: str | Path, folder: str | Path, option: str, what: str
     if out_abs == folder_abs or folder_abs in out_abs.parents:
         raise UsageError(f"{option} {out} is inside {what} {folder}; it would be read as input on the next run. "
                          "Choose a folder outside it.")
+
+
+def write_reports(result: GradeResult, json_path: Path | None = None, html_path: Path | None = None) -> None:
+    """Write the result's JSON and HTML reports (each only when given): --json/--html of `grade EXERCISE` and
+    `grade quiz`, and a batch learner's result.json and report.html."""
+    if json_path:
+        _write(json_path, lambda: write_atomic(json_path, result_json(result)))
+    if html_path:
+        from .html import render_html  # NumPy (heatmaps) and Jinja2 load only when a report is written
+        _write(html_path, lambda: write_atomic(html_path, render_html(result)))
+
+
+def result_json(result: GradeResult) -> str:
+    # Quiz reports have always ended with a newline and exercise results never: tests/golden pins both bytes.
+    return result.to_json() + ("\n" if result.kind == "quiz" else "")
+
+
+def _write(path: Path, write) -> None:
+    try:
+        write()
+    except OSError as err:  # its file name is a temporary file beside the target: name the user's path instead
+        raise UsageError(f"cannot write {path} ({err.strerror or type(err).__name__}). "
+                         "Check the path and its permissions.") from None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
-from .. import results as R
+from .. import PACKAGE_DIR
+from ..results import CaseResult, GradeResult, Outcome
 from .heatmap import preview_caption, preview_maps
-from ..results import write_atomic
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_TEMPLATES = PACKAGE_DIR / "reports" / "templates"
 _PNG_PREFIX = "data:image/png;base64,"
 
 
@@ -33,19 +32,15 @@ def report_template():
     return _environment().get_template("report.html.j2")
 
 
-def render_html(result: R.GradeResult) -> str:
+def render_html(result: GradeResult) -> str:
     template = report_template()
     views = [case_view(case) for case in result.cases]
-    return template.render(result=result, cases=result.cases, views=views, passed=result.count(R.PASSED),
+    return template.render(result=result, cases=result.cases, views=views, passed=result.count(Outcome.PASSED),
                            showcase=showcase_view(result.extras.get("showcase")),
                            percent=0 if not result.max_score else round(100 * result.score / result.max_score))
 
 
-def write_html(result: R.GradeResult, path: str | Path) -> None:
-    write_atomic(path, render_html(result))
-
-
-def case_view(case: R.CaseResult) -> dict:
+def case_view(case: CaseResult) -> dict:
     """What the template draws for a case besides its text: heatmaps of a failing public output, stage shapes."""
     preview = case.details.get("preview")
     show_maps = not case.passed and case.visibility != "hidden"

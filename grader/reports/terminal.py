@@ -7,11 +7,11 @@ import sys
 import textwrap
 import unicodedata
 
-from .. import results as R
+from ..results import CaseResult, GradeResult, Outcome, without_mistake_note
 
 _COLORS = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1"}
-_MARKS = {R.PASSED: ("✓", "green"), R.FAILED: ("✗", "red"), R.ERROR: ("✗", "red"), R.TIMEOUT: ("⏱", "yellow"),
-          R.NOT_ATTEMPTED: ("·", "yellow"), R.NOT_RUN: ("-", "dim")}
+_MARKS = {Outcome.PASSED: ("✓", "green"), Outcome.FAILED: ("✗", "red"), Outcome.ERROR: ("✗", "red"),
+          Outcome.TIMEOUT: ("⏱", "yellow"), Outcome.NOT_ATTEMPTED: ("·", "yellow"), Outcome.NOT_RUN: ("-", "dim")}
 DETAILED_FAILURES = 3  # messages shown in full; the rest are one line each (the HTML report has them all)
 
 
@@ -21,7 +21,7 @@ def use_color(stream=None) -> bool:
         and os.environ.get("TERM") != "dumb"
 
 
-def format_summary(result: R.GradeResult, color: bool = False) -> str:
+def format_summary(result: GradeResult, color: bool = False) -> str:
     def paint(text: str, name: str) -> str:
         return f"\033[{_COLORS[name]}m{text}\033[0m" if color else text
 
@@ -36,7 +36,7 @@ def format_summary(result: R.GradeResult, color: bool = False) -> str:
         lines.extend(_wrap(texts.for_group(failures), "      "))
     else:
         lines.extend(_case_lines(result, texts, paint))
-    passed = result.count(R.PASSED)
+    passed = result.count(Outcome.PASSED)
     score = f"Score: {_num(result.score)}/{_num(result.max_score)} ({passed} of {len(result.cases)} {_noun(result)} passed)"
     lines.append(paint(score, "green" if result.all_passed else "bold"))
     if result.summary and not result.all_passed:
@@ -46,13 +46,13 @@ def format_summary(result: R.GradeResult, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _case_lines(result: R.GradeResult, texts: "_Messages", paint) -> list[str]:
+def _case_lines(result: GradeResult, texts: "_Messages", paint) -> list[str]:
     """One line per case; a run of cases not run for one reason is one line that says the reason."""
     width = min(44, max(len(case.name) for case in result.cases)) if result.cases else 10
     lines, shown, index = [], 0, 0
     while index < len(result.cases):
         case = result.cases[index]
-        if case.outcome == R.NOT_RUN:
+        if case.outcome == Outcome.NOT_RUN:
             group = _same_reason(result.cases, index)
             if len(group) > 1 or case.details.get("stop_reason"):
                 lines.extend(_not_run_line(group, paint))
@@ -75,17 +75,17 @@ def _case_lines(result: R.GradeResult, texts: "_Messages", paint) -> list[str]:
     return lines
 
 
-def _same_reason(cases: list[R.CaseResult], start: int) -> list[R.CaseResult]:
+def _same_reason(cases: list[CaseResult], start: int) -> list[CaseResult]:
     group = [cases[start]]
     for case in cases[start + 1:]:
-        if case.outcome != R.NOT_RUN or case.message != group[0].message:
+        if case.outcome != Outcome.NOT_RUN or case.message != group[0].message:
             break
         group.append(case)
     return group
 
 
-def _not_run_line(group: list[R.CaseResult], paint) -> list[str]:
-    mark, tint = _MARKS[R.NOT_RUN]
+def _not_run_line(group: list[CaseResult], paint) -> list[str]:
+    mark, tint = _MARKS[Outcome.NOT_RUN]
     who = f"{len(group)} cases not run" if len(group) > 1 else f"'{visible(group[0].name)}' not run"
     reason = group[0].details.get("stop_reason")
     if reason:  # the short reason fits on the line; the report and JSON have the full message
@@ -97,27 +97,27 @@ class _Messages:
     """The words printed for failing cases: each message once, and a known mistake's explanation once per run
     (not at all when the run's summary already gives it)."""
 
-    def __init__(self, result: R.GradeResult):
+    def __init__(self, result: GradeResult):
         self.summary = result.summary
         self.quiz = result.kind == "quiz"
         self.printed: set[str] = set()
 
-    def text(self, case: R.CaseResult) -> str:
-        bare = R.without_mistake_note(case.message)
+    def text(self, case: CaseResult) -> str:
+        bare = without_mistake_note(case.message)
         explanation = case.message[len(bare):].partition(": ")[2]
         if not explanation or explanation in self.summary or explanation in self.printed:
             return bare
         self.printed.add(explanation)
         return case.message
 
-    def for_case(self, case: R.CaseResult) -> str:
+    def for_case(self, case: CaseResult) -> str:
         message = self.text(case)
         if not message or message in self.printed:
             return ""
         self.printed.add(message)
         return message
 
-    def for_group(self, cases: list[R.CaseResult]) -> str:
+    def for_group(self, cases: list[CaseResult]) -> str:
         """The message that explains a run where every case failed the same way (unless the summary says it)."""
         shown = next((case for case in cases if case.visibility != "hidden"), cases[0])
         message = self.text(shown)
@@ -141,7 +141,7 @@ def visible(text: str) -> str:
                    for ch in text)
 
 
-def _noun(result: R.GradeResult) -> str:
+def _noun(result: GradeResult) -> str:
     return "questions" if result.kind == "quiz" else "cases"
 
 

@@ -202,21 +202,21 @@ def test_a_shard_without_learners_still_writes_an_empty_gradebook(course, tmp_pa
     (["", "internal"], ["passed", "error"], [1, 0], "error"),  # the grader failed on one case
 ])
 def test_status_words_follow_the_result(kinds, outcomes, points, status):
-    from grader.reports import gradebook as G
-    from grader.results import CaseResult, GradeResult
-    cases = [CaseResult(f"case {i}", 1 + i, outcome, got, kind=kind)
+    from grader.reports.gradebook import status_of
+    from grader.results import CaseResult, GradeResult, Kind, Outcome
+    cases = [CaseResult(f"case {i}", 1 + i, Outcome(outcome), got, kind=Kind(kind) if kind else "")
              for i, (kind, outcome, got) in enumerate(zip(kinds, outcomes, points))]
-    assert G.status_of(GradeResult("ex", "title", cases)) == status
+    assert status_of(GradeResult("ex", "title", cases)) == status
 
 
 def test_older_result_files_are_read_with_todays_status_words(tmp_path):
-    from grader.reports import gradebook as G
-    from grader.results import CaseResult, GradeResult
-    result = GradeResult("ex", "title", [CaseResult("only", 1, "failed", kind="values")])
+    from grader.batch.outdir import read_rows
+    from grader.results import CaseResult, GradeResult, Kind, Outcome
+    result = GradeResult("ex", "title", [CaseResult("only", 1, Outcome.FAILED, kind=Kind.VALUES)])
     result.extras["batch"] = {"learner": "bob", "status": "partial"}  # what an older version wrote for 0 points
-    (tmp_path / "bob").mkdir()
-    (tmp_path / "bob" / "result.json").write_text(result.to_json())
-    assert [(row.learner, row.status) for row in G.read_rows(tmp_path)] == [("bob", "zero")]
+    (tmp_path / "learners" / "bob").mkdir(parents=True)
+    (tmp_path / "learners" / "bob" / "result.json").write_text(result.to_json())
+    assert [(row.learner, row.status) for row in read_rows(tmp_path)] == [("bob", "zero")]
 
 
 def test_usage_errors_name_the_problem(course, tmp_path, run_cli):

@@ -80,7 +80,7 @@ def _check(name: str, produced: Path, tmp: Path) -> None:
 
 
 def _starter(exercise_id: str) -> str:
-    from grader.spec.exercise import find_exercise
+    from grader.spec.catalog import find_exercise
     return find_exercise(exercise_id).starter
 
 

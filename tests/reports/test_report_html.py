@@ -15,9 +15,9 @@ from conftest import reference_source
 from grader.reports import heatmap
 from grader.grading import showcase
 from grader.grading.evaluate import Evaluator
-from grader.spec.exercise import find_exercise
+from grader.spec.catalog import find_exercise
 from grader.reports.html import render_html, stage_note
-from grader.results import FAILED, PASSED, CaseResult, GradeResult
+from grader.results import CaseResult, GradeResult, Kind, Outcome
 
 SVG = ""  # inline SVG in HTML needs no namespace, and the report carries no URLs at all
 
@@ -44,7 +44,7 @@ def decode_png(uri: str) -> np.ndarray:
 def failing_case(expected, got, hidden=False, message="wrong values") -> CaseResult:
     preview = {"index": [0, 0], "expected": np.asarray(expected, float).tolist(),
                "got": np.asarray(got, float).tolist()}
-    return CaseResult("a case", 1.0, FAILED, visibility="hidden" if hidden else "visible", kind="values",
+    return CaseResult("a case", 1.0, Outcome.FAILED, visibility="hidden" if hidden else "visible", kind=Kind.VALUES,
                       message=message, details={"preview": preview})
 
 
@@ -143,7 +143,7 @@ def test_learner_text_is_escaped_and_the_report_is_self_contained():
 def test_stage_shapes_are_drawn_and_the_flatten_step_is_named():
     stages = [["input", [2, 3, 8, 8]], ["conv", [2, 4, 8, 8]], ["pool", [2, 4, 4, 4]], ["flatten", [2, 64]],
               ["linear", [2, 10]]]
-    case = CaseResult("stages", 1.0, PASSED, points=1.0, details={"stages": stages})
+    case = CaseResult("stages", 1.0, Outcome.PASSED, points=1.0, details={"stages": stages})
     html = render_html(result_with(case))
     for name, shape in stages:
         assert f"{name} <code>({', '.join(map(str, shape))})</code>" in html

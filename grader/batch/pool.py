@@ -1,0 +1,147 @@
+"""The pool of grading processes: each loads pytest, NumPy and the references once, then grades many learners."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+from ..reports.gradebook import Status, status_of
+from ..results import GradeResult, grader_error_result, missing_file_result
+from ..spec.model import Exercise
+from .discover import Learner
+from .outdir import write_learner
+
+
+def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | None,
+                  sandbox: str = "standard") -> str:
+    """Grade, write result.json and report.html atomically, then the done marker; return the status."""
+    from ..grading.runner import grade
+    if learner.file is None:
+        result = missing_file_result(exercise, why_missing(exercise, learner.source))
+    elif learner.lone:  # the worker copies sibling .py files: a lone file must not see other learners' files
+        with tempfile.TemporaryDirectory(prefix="grade-batch-") as private:
+            copy = Path(private) / learner.file.name
+            shutil.copyfile(learner.file, copy)
+            result = _safe_grade(grade, exercise, copy, seed, sandbox)
+    else:
+        result = _safe_grade(grade, exercise, learner.file, seed, sandbox)
+    if _STOP["now"]:
+        return ""
+    write_learner(out, learner, result)
+    return status_of(result)
+
+
+def why_missing(exercise: Exercise, source: Path | None) -> str:
+    expected = f"{exercise.id.replace('-', '_')}.py"
+    if source is not None and not source.is_dir():
+        return f"{source.name} could not be read (a link to a missing file?). Submit {expected} itself."
+    found = sorted(p.name for p in source.rglob("*.py") if p.is_file()) if source is not None else []
+    if len(found) > 1:
+        return (f"No {expected} was found in this submission, and it holds several .py files "
+                f"({', '.join(found[:5])}{', ...' if len(found) > 5 else ''}): name your file {expected}.")
+    return f"No {expected} was found in this submission."
+
+
+def _safe_grade(grade, exercise: Exercise, path: Path, seed, sandbox: str) -> GradeResult:
+    try:
+        return grade(exercise, path, seed=seed, shown_as=path.name, sandbox=sandbox)
+    except Exception as err:  # a grader bug for this learner only: record it, keep going with the others
+        return grader_error_result(exercise, f"{type(err).__name__}: {err}")
+
+
+_STOP = {"now": False}
+
+
+def _on_signal(signum, frame):
+    _STOP["now"] = True
+    raise KeyboardInterrupt
+
+
+def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: int, sandbox: str) -> None:
+    """A long-lived grading process: pytest, NumPy and the references load once, then many learners.
+
+    In the standard sandbox each learner's worker is forked from a zygote that imported NumPy once."""
+    from ..sandbox import zygote
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        if sandbox == "standard":
+            zygote.enable()
+        from ..grading.references import remember_references
+        from ..spec.loader import load_exercise
+        remember_references()
+        exercise = load_exercise(exercise_path)
+        while not _STOP["now"]:
+            learner = tasks.get()
+            if learner is None:
+                return
+            events.put(("start", index, learner.id, ""))
+            status = grade_learner(exercise, learner, Path(out), seed, sandbox)
+            if _STOP["now"]:
+                return
+            events.put(("done", index, learner.id, status))
+    except KeyboardInterrupt:
+        return
+    finally:
+        try:
+            zygote.disable()
+        except KeyboardInterrupt:  # the parent's SIGTERM while the zygote closes: we were finishing anyway
+            pass
+
+
+def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs: int, progress,
+             sandbox: str = "standard") -> None:
+    import multiprocessing
+    import queue
+    context = multiprocessing.get_context("fork")
+    tasks, events = context.Queue(), context.Queue()
+    for learner in learners:
+        tasks.put(learner)
+    jobs = max(1, min(jobs, len(learners)))
+    for _ in range(jobs):
+        tasks.put(None)
+    by_id = {learner.id: learner for learner in learners}
+
+    def start(index):
+        proc = context.Process(target=_grading_process, daemon=True,
+                               args=(exercise.path, seed, str(out), tasks, events, index, sandbox))
+        proc.start()
+        return proc
+
+    procs = {index: start(index) for index in range(jobs)}
+    inflight: dict[int, str] = {}
+    remaining = len(learners)
+    try:
+        while remaining:
+            try:
+                kind, index, learner_id, status = events.get(timeout=0.5)
+            except queue.Empty:
+                for index, proc in list(procs.items()):
+                    if not proc.is_alive() and index in inflight:  # the grading process itself died
+                        learner = by_id[inflight.pop(index)]
+                        write_learner(out, learner, grader_error_result(exercise, f"grading process ended "
+                                                                                  f"({proc.exitcode})"))
+                        remaining -= 1
+                        progress(learner.id, Status.ERROR)
+                        procs[index] = start(index)
+                continue
+            if kind == "start":
+                inflight[index] = learner_id
+            else:
+                inflight.pop(index, None)
+                remaining -= 1
+                progress(learner_id, status)
+    finally:
+        if not remaining:  # every learner is done: let the processes close their zygotes and exit
+            for proc in procs.values():
+                proc.join(timeout=5)
+        for proc in procs.values():
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs.values():
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
