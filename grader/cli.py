@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 
 from .errors import EXIT_INTERNAL, EXIT_USAGE, GraderError
 
-COMMANDS = ("start", "list", "hint", "watch", "quiz", "validate", "new", "release", "batch", "merge", "exercise")
+SANDBOXES = ("standard", "strict")
+
+
+def _option_path(text: str) -> Path | None:
+    """The path given to an option; an empty one means the option's default, as when it is left out."""
+    return Path(text) if text else None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,16 +28,17 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def workspace_option(p):
-        p.add_argument("--workspace", metavar="DIR",
+        p.add_argument("--workspace", type=_option_path, metavar="DIR",
                        help="your workspace folder (default: $CNN_GRADER_WORKSPACE or ./cnn-workspace)")
 
     p = sub.add_parser("exercise", help="grade an exercise (also: `grade EXERCISE-ID`)")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")
-    p.add_argument("--submission", metavar="PATH", help="the file to grade (default: your workspace file)")
-    p.add_argument("--json", metavar="PATH", help="write the JSON result here")
-    p.add_argument("--html", metavar="PATH", help="write the HTML report here")
+    p.add_argument("--submission", type=_option_path, metavar="PATH",
+                   help="the file to grade (default: your workspace file)")
+    p.add_argument("--json", type=_option_path, metavar="PATH", help="write the JSON result here")
+    p.add_argument("--html", type=_option_path, metavar="PATH", help="write the HTML report here")
     p.add_argument("--seed", type=int, metavar="N", help="draw generated inputs from this seed")
-    p.add_argument("--sandbox", choices=("standard", "strict"), default="standard",
+    p.add_argument("--sandbox", choices=SANDBOXES, default="standard",
                    help="strict also cuts network access and hides the grader's files (needs unshare/bwrap)")
     workspace_option(p)
 
@@ -51,23 +58,24 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="re-grade an exercise every time you save your file")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")
-    p.add_argument("--submission", metavar="PATH")
+    p.add_argument("--submission", type=_option_path, metavar="PATH")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between checks (default 0.5)")
     workspace_option(p)
 
     p = sub.add_parser("quiz", help="take a concept quiz, or grade an answers file")
     p.add_argument("quiz_id", metavar="QUIZ-ID")
-    p.add_argument("--answers", metavar="FILE", help="grade this answers YAML file instead of asking")
-    p.add_argument("--json", metavar="PATH", help="write the JSON result here")
-    p.add_argument("--html", metavar="PATH", help="write the HTML report here")
+    p.add_argument("--answers", type=_option_path, metavar="FILE",
+                   help="grade this answers YAML file instead of asking")
+    p.add_argument("--json", type=_option_path, metavar="PATH", help="write the JSON result here")
+    p.add_argument("--html", type=_option_path, metavar="PATH", help="write the HTML report here")
     p.add_argument("--seed", type=int, metavar="N", help="your quiz variant (default: derived from --learner)")
     p.add_argument("--learner", metavar="NAME", help="learner id the variant seed is derived from")
     p.add_argument("--answer-key", action="store_true", help="write the complete answers file (instructors)")
-    p.add_argument("--out", metavar="FILE", help="with --answer-key: where to write it")
+    p.add_argument("--out", type=_option_path, metavar="FILE", help="with --answer-key: where to write it")
     workspace_option(p)
 
     p = sub.add_parser("validate", help="check exercise and quiz definitions (instructors)")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="definition files (default: all)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="definition files (default: all)")
 
     p = sub.add_parser("new", help="scaffold a new exercise (instructors)")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")
@@ -75,43 +83,98 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true")
 
     p = sub.add_parser("release", help="build the learner edition (instructors)")
-    p.add_argument("outdir", metavar="OUTDIR")
+    p.add_argument("outdir", type=Path, metavar="OUTDIR")
     p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
 
     p = sub.add_parser("batch", help="grade a whole class of submissions")
-    p.add_argument("submissions", metavar="SUBMISSIONS")
+    p.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     p.add_argument("--exercise", required=True, metavar="ID")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR")
     p.add_argument("--jobs", type=int, metavar="N", help="parallel graders (default: number of cores)")
     p.add_argument("--shard", metavar="K/N", help="grade only shard K of N (1-based)")
     p.add_argument("--force", action="store_true", help="re-grade learners that already have a result")
     p.add_argument("--seed", type=int, metavar="N")
-    p.add_argument("--sandbox", choices=("standard", "strict"), default="standard",
+    p.add_argument("--sandbox", choices=SANDBOXES, default="standard",
                    help="strict also cuts network access and hides the grader's files (needs unshare/bwrap)")
 
     p = sub.add_parser("merge", help="join shard outputs of `grade batch` into one gradebook")
-    p.add_argument("dirs", nargs="+", metavar="DIR")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR")
     return parser
+
+
+# --- the commands: each turns the parsed arguments into a library call with typed, named parameters ----------
+# (imports inside the functions: `grade list` must not pay for NumPy and the grading machinery)
+
+def _grade_exercise(args: argparse.Namespace) -> int:
+    from .learner.grade import grade_exercise
+    return grade_exercise(args.exercise_id, submission=args.submission, json_path=args.json, html_path=args.html,
+                          seed=args.seed, sandbox=args.sandbox, workspace=args.workspace)
+
+
+def _start(args: argparse.Namespace) -> int:
+    from .learner.start import start_exercise
+    return start_exercise(args.exercise_id, force=args.force, workspace=args.workspace)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .learner.listing import list_progress
+    return list_progress(workspace=args.workspace)
+
+
+def _hint(args: argparse.Namespace) -> int:
+    from .learner.hint import show_hint
+    return show_hint(args.exercise_id, number=args.number, every=args.all, workspace=args.workspace)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .learner.watch import watch_exercise
+    return watch_exercise(args.exercise_id, submission=args.submission, interval=args.interval,
+                          workspace=args.workspace)
+
+
+def _quiz(args: argparse.Namespace) -> int:
+    from .quiz.command import take_quiz
+    return take_quiz(args.quiz_id, answers=args.answers, json_path=args.json, html_path=args.html, seed=args.seed,
+                     learner=args.learner, answer_key=args.answer_key, key_path=args.out, workspace=args.workspace)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .instructor.validate import validate_definitions
+    return validate_definitions(args.paths)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .instructor.new import new_exercise
+    return new_exercise(args.exercise_id, function=args.function, force=args.force)
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .instructor.release import build_release
+    return build_release(args.outdir, force=args.force)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch.command import grade_batch
+    return grade_batch(args.submissions, exercise_id=args.exercise, out=args.out, jobs=args.jobs, shard=args.shard,
+                       force=args.force, seed=args.seed, sandbox=args.sandbox)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from .batch.command import merge_shards
+    return merge_shards(args.dirs, out=args.out)
+
+
+COMMANDS = {"start": _start, "list": _list, "hint": _hint, "watch": _watch, "quiz": _quiz, "validate": _validate,
+            "new": _new, "release": _release, "batch": _batch, "merge": _merge, "exercise": _grade_exercise}
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     from .spec.course import use_course_solutions
     use_course_solutions()  # references and quiz answers come from this course's solutions/
-    command = args.command
-    if command in ("exercise", "start", "list", "hint", "watch"):
-        from .learner import commands as learner
-        return getattr(learner, f"cmd_{command}")(args)
-    if command == "quiz":
-        from .quiz.command import cmd_quiz
-        return cmd_quiz(args)
-    if command in ("validate", "new", "release"):
-        from .instructor import commands as authoring
-        return getattr(authoring, f"cmd_{command}")(args)
-    if command in ("batch", "merge"):
-        from .batch import command as batch
-        return getattr(batch, f"cmd_{command}")(args)
-    raise GraderError(f"unknown command '{command}'")
+    if args.command not in COMMANDS:
+        raise GraderError(f"unknown command '{args.command}'")
+    return COMMANDS[args.command](args)
 
 
 def _os_message(err: OSError) -> str:

@@ -20,8 +20,8 @@ def default_root() -> Path:
 class Workspace:
     """Files under one folder: `<id>.py` learner code, `reports/`, and `.progress.json`."""
 
-    def __init__(self, root: str | Path | None = None):
-        self.root = Path(root) if root else default_root()
+    def __init__(self, root: Path | None = None):
+        self.root = root or default_root()
 
     def submission_path(self, item_id: str) -> Path:
         return self.root / f"{item_id.replace('-', '_')}.py"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.learner import commands as learner
+from grader.learner import listing
+from grader.reports import files as report_files
 from grader import PACKAGE_DIR
 from grader.instructor import new as scaffold
 
@@ -47,9 +48,9 @@ def test_a_workspace_that_is_a_file_is_refused(run_cli, afile, command):
 
 
 def test_file_system_errors_name_the_path_and_exit_2(workspace, run_cli, monkeypatch):
-    def denied(args):
+    def denied(**options):
         raise PermissionError(13, "Permission denied", "/somewhere/report.json")
-    monkeypatch.setattr(learner, "cmd_list", denied)
+    monkeypatch.setattr(listing, "list_progress", denied)
     _refused(run_cli("list"), "/somewhere/report.json", "Permission denied")
 
 
@@ -168,7 +169,7 @@ def test_a_write_that_fails_late_names_the_users_path_not_a_temporary_file(works
     def failing(path, text):
         raise OSError(30, "Read-only file system", str(path.parent / f".{path.name}.x1y2.tmp"))
     assert run_cli("start", "exercise-2")[0] == 0
-    monkeypatch.setattr(learner, "write_atomic", failing)
+    monkeypatch.setattr(report_files, "write_atomic", failing)
     target = tmp_path / "r.json"
     code, out, err = run_cli("exercise-2", "--json", target)
     _refused((code, out, err), f"cannot write {target} (Read-only file system)")
@@ -216,9 +217,9 @@ def test_a_command_cut_short_by_a_closed_pipe_ends_quietly_with_0(tmp_path):
 
 
 def test_a_broken_pipe_that_is_not_the_output_is_still_reported(run_cli, monkeypatch):
-    def broken(args):
+    def broken(**options):
         raise BrokenPipeError(32, "Broken pipe")
-    monkeypatch.setattr(learner, "cmd_list", broken)
+    monkeypatch.setattr(listing, "list_progress", broken)
     _refused(run_cli("list"), "Broken pipe")
 
 
@@ -236,9 +237,9 @@ def test_a_quiz_id_given_as_an_exercise_points_to_grade_quiz(run_cli):
 
 
 def test_an_os_error_on_a_temporary_file_names_the_file_it_was_for(workspace, run_cli, monkeypatch):
-    def failing(args):  # what results.write_atomic raises when the folder refuses its temporary file
+    def failing(**options):  # what results.write_atomic raises when the folder refuses its temporary file
         raise OSError(2, "No such file or directory", "/somewhere/.r.json.k3j9x_2a.tmp")
-    monkeypatch.setattr(learner, "cmd_list", failing)
+    monkeypatch.setattr(listing, "list_progress", failing)
     code, out, err = run_cli("list")
     _refused((code, out, err), "cannot use /somewhere/r.json (No such file or directory)")
     assert ".tmp" not in err

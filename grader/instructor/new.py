@@ -6,10 +6,10 @@ import importlib
 import keyword
 from pathlib import Path
 
-from ..spec.course import COURSE_ENV, Course, current_course
 from ..errors import EXIT_OK, UsageError
-from ..spec.exercise import ID_PATTERN
 from ..results import write_atomic
+from ..spec.course import COURSE_ENV, Course, current_course
+from ..spec.model import ID_PATTERN
 
 EXERCISE_TEMPLATE = '''# {id}: a new exercise. The full format: docs/exercise-format.md; a walk-through: docs/authoring.md.
 # Check it with `grade validate exercises/{id}.yaml`: the reference must pass every case, the starter fail them.
@@ -86,10 +86,10 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def cmd_new(args) -> int:
+def new_exercise(exercise_id: str, *, function: str, force: bool) -> int:
+    """Write exercises/ID.yaml and its reference stub solutions/MODULE.py into the course checkout."""
     course = current_course()
     print(course.describe(), flush=True)
-    exercise_id, function = args.exercise_id, args.function
     if not ID_PATTERN.match(exercise_id):
         raise UsageError(f"'{exercise_id}' is not a valid exercise id: use lower-case letters, digits and dashes.")
     if not function.isidentifier() or keyword.iskeyword(function):
@@ -101,7 +101,7 @@ def cmd_new(args) -> int:
     yaml_path = root / "exercises" / f"{exercise_id}.yaml"
     reference_path = root / "solutions" / f"{module}.py"
     for path in (yaml_path, reference_path):
-        if path.exists() and not args.force:
+        if path.exists() and not force:
             raise UsageError(f"{path} exists already; use --force to overwrite it.")
     values = {"id": exercise_id, "function": function, "module": module}
     write_atomic(yaml_path, EXERCISE_TEMPLATE.format(**values))

@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..spec.course import course_root, current_course
-from ..errors import UsageError
-from ..spec.exercise import exercise_paths, load_exercise
+from .. import PACKAGE_DIR
+from ..errors import EXIT_OK, UsageError
 from ..grading.references import compute, npz_path
 from ..results import write_atomic
-from .. import PACKAGE_DIR
+from ..spec.catalog import exercise_paths
+from ..spec.course import course_root, current_course
+from ..spec.loader import load_exercise
 
 MARKER = ".cnn-grader-release"
 
@@ -71,10 +72,10 @@ def dump(data) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def cmd_release(args) -> int:
+def build_release(out: Path, *, force: bool) -> int:
+    """Write the learner edition into `out`; `force` replaces an earlier release there."""
     print(current_course().describe(), flush=True)
-    out = Path(args.outdir)
-    _prepare(out, args.force)
+    _prepare(out, force)
     exercises = [build_exercise(path, out / "exercises") for path in exercise_paths()]
     from ..quiz.catalog import quiz_paths
     quizzes = [build_quiz(path, out / "quizzes") for path in quiz_paths()]
@@ -87,11 +88,11 @@ def cmd_release(args) -> int:
     print(f"Wrote the learner edition to {out}: {len(exercises)} exercise(s) ({hidden} hidden case(s) left out), "
           f"{len(quizzes)} quiz(zes) with hashed keys, no solutions/.")
     print(f"Try it: python3 -m venv /tmp/venv && /tmp/venv/bin/pip install {out} && /tmp/venv/bin/grade list")
-    return 0
+    return EXIT_OK
 
 
 def _prepare(out: Path, force: bool) -> None:
-    from ..reports.output_paths import check_output_dir
+    from ..reports.files import check_output_dir
     check_output_dir(out, "OUTDIR")
     if (course_root() / "exercises").is_dir() and any(
             load_exercise(path, check_references=False).edition == "learner" for path in exercise_paths()):

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from ..errors import EXIT_OK, EXIT_USAGE, GraderError
+from ..results import Outcome
 
 QUIZ_SEEDS = (0, 1, 2, 7, 123)
 
@@ -52,7 +53,7 @@ def _origin(dotted: str) -> str:
 
 def check_exercise(path: Path) -> list[str]:
     """Problems with one exercise: loading, reference passes, starter fails, each misconception is caught."""
-    from ..spec.exercise import load_exercise
+    from ..spec.loader import load_exercise
     try:
         exercise = load_exercise(path)
     except GraderError as err:
@@ -68,7 +69,7 @@ def check_exercise(path: Path) -> list[str]:
             advice = case.message.replace("grade again", "validate again")  # the grader's words are for learners
             problems.append(f"{where}: the reference {exercise.reference} fails case '{case.name}': {advice}")
     starter = _grade_source(exercise, exercise.starter, "starter")
-    if starter.count("passed"):
+    if starter.count(Outcome.PASSED):
         names = ", ".join(case.name for case in starter.cases if case.passed)
         problems.append(f"{where}: the untouched starter already passes case(s) {names}; learners would get points "
                         "for nothing. Make the starter raise NotImplementedError.")
@@ -133,26 +134,28 @@ def _expand(paths: list[Path]) -> list[Path]:
     return expanded
 
 
-def cmd_validate(args) -> int:
+def validate_definitions(paths: list[Path]) -> int:
+    """Check the definition files at `paths` (folders stand for their .yaml files; none: the whole course).
+    Exit code 2 when any has a problem."""
     from ..spec.course import current_course
-    from ..spec.exercise import exercise_paths
+    from ..spec.catalog import exercise_paths
     from ..quiz.catalog import quiz_paths
     print(current_course().describe(), flush=True)
-    paths = _expand([Path(p) for p in args.paths]) or [*exercise_paths(), *quiz_paths()]
-    if not paths:
+    files = _expand(paths) or [*exercise_paths(), *quiz_paths()]
+    if not files:
         print("Nothing to validate: no exercises or quizzes were found.")
         return EXIT_OK
-    print(f"Checking {len(paths)} definition(s) with the real grader, one line each as it finishes:", flush=True)
+    print(f"Checking {len(files)} definition(s) with the real grader, one line each as it finishes:", flush=True)
     problems: list[str] = []
     ids: dict[str, Path] = {}
-    for path in paths:
+    for path in files:
         started = time.monotonic()
         found = _check(path, ids)
         print(f"{'ok  ' if not found else 'FAIL'} {path}  ({time.monotonic() - started:.1f} s)", flush=True)
         problems.extend(found)
     for problem in problems:
         print(f"  {problem}")
-    print(f"{len(paths)} definition(s) checked: " + ("all good." if not problems else f"{len(problems)} problem(s)."))
+    print(f"{len(files)} definition(s) checked: " + ("all good." if not problems else f"{len(problems)} problem(s)."))
     return EXIT_USAGE if problems else EXIT_OK
 
 

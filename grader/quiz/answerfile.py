@@ -11,7 +11,7 @@ import yaml
 
 from ..errors import DefinitionError
 from ..spec.yamlsource import Doc, load_file, load_text
-from . import answers as A
+from .answers import AnswerFormatError, HOW_TO_ANSWER, MULTIPLE, SHAPE, to_yaml, parse as parse_answer
 from .model import Quiz
 from .variants import Posed
 
@@ -62,11 +62,11 @@ def sheet_from_doc(doc: Doc, quiz: Quiz) -> AnswerSheet:
             raise view.error(f"quiz '{quiz.id}' has no question '{key}' ({hint})")
         if view.value is None or view.value == "":
             continue  # left blank: graded as not attempted
-        if isinstance(view.value, (dict, list)) and question.type not in (A.MULTIPLE, A.SHAPE) or isinstance(view.value, dict):
-            raise view.error(f"'{key}' must be {A.HOW_TO_ANSWER[question.type]}, not {_kind(view.value)}")
+        if isinstance(view.value, (dict, list)) and question.type not in (MULTIPLE, SHAPE) or isinstance(view.value, dict):
+            raise view.error(f"'{key}' must be {HOW_TO_ANSWER[question.type]}, not {_kind(view.value)}")
         try:
-            answers.append((key, A.parse(question.type, view.value, len(question.choices))))
-        except A.AnswerFormatError as err:
+            answers.append((key, parse_answer(question.type, view.value, len(question.choices))))
+        except AnswerFormatError as err:
             raise view.error(f"'{key}': {err}") from None
     return AnswerSheet(doc.path, quiz_id, seed, tuple(answers))
 
@@ -83,7 +83,7 @@ def answer_key_text(quiz: Quiz, posed: tuple[Posed, ...], seed: int) -> str:
                                                "file cannot produce an answer key; use the instructor's copy")
     data: dict[str, Any] = {"quiz": quiz.id, "seed": seed}
     for item in posed:
-        data[item.id] = A.to_yaml(item.question.type, item.answer)
+        data[item.id] = to_yaml(item.question.type, item.answer)
     header = (f"# Answer key for quiz '{quiz.id}' (seed {seed}). Instructor copy: it holds every answer.\n"
               f"# Check it with: grade quiz {quiz.id} --answers THIS-FILE\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

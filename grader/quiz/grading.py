@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..results import FAILED, NOT_ATTEMPTED, PASSED, CaseResult, GradeResult
-from . import answers as A
+from ..results import CaseResult, GradeResult, Kind, Outcome
+from .answers import MULTIPLE, SHAPE, matches, show, show_choices
 from .keys import check_hashed
 from .model import Quiz
 from .variants import Posed
@@ -17,20 +17,20 @@ def is_right(posed: Posed, given: Any) -> bool:
     question = posed.question
     if question.is_hashed:
         return check_hashed(question, given)
-    return A.matches(question.type, given, posed.answer, question.abs_tol, question.rel_tol)
+    return matches(question.type, given, posed.answer, question.abs_tol, question.rel_tol)
 
 
 def right_answer_text(posed: Posed) -> str:
     if posed.answer is None:
         return "(kept hidden in this edition)"
-    return A.show(posed.question.type, posed.answer, posed.question.choices)
+    return show(posed.question.type, posed.answer, posed.question.choices)
 
 
 def _for_report(qtype: str, value: Any, choices: tuple[str, ...]) -> str | list[str]:
     """A multiple-select answer as a list of its choices ('a. ...'), any other answer as one line."""
-    if qtype == A.MULTIPLE:
-        return A.show_choices(value, choices)
-    return A.show(qtype, value, choices)
+    if qtype == MULTIPLE:
+        return show_choices(value, choices)
+    return show(qtype, value, choices)
 
 
 def heading(number: int, posed: Posed) -> str:
@@ -55,16 +55,16 @@ def grade_question(posed: Posed, given: Any = _NO_ANSWER, number: int = 0) -> Ca
     if posed.values:
         details["params"] = {name: value for name, value in posed.values}
     name = heading(number, posed) if number else question.id
-    case = CaseResult(name=name, max_points=question.points, outcome=FAILED, details=details)
+    case = CaseResult(name=name, max_points=question.points, outcome=Outcome.FAILED, details=details)
     if given is _NO_ANSWER:
-        case.outcome, case.kind = NOT_ATTEMPTED, "unanswered"
-        key = "kept hidden" if posed.answer is None else A.show(question.type, posed.answer)
+        case.outcome, case.kind = Outcome.NOT_ATTEMPTED, Kind.UNANSWERED
+        key = "kept hidden" if posed.answer is None else show(question.type, posed.answer)
         case.message = f"Not answered. The answer is {key}. Why: {posed.explanation}"
     elif is_right(posed, given):
-        case.outcome, case.points = PASSED, question.points
+        case.outcome, case.points = Outcome.PASSED, question.points
         case.message = "Right."
     else:
-        case.kind = "answer"
+        case.kind = Kind.ANSWER
         case.message = _wrong_message(posed, given)
     return case
 
@@ -73,17 +73,17 @@ def _wrong_message(posed: Posed, given: Any) -> str:
     """Short: what was found, what was expected, what to think about. Choices are named by letter here;
     the reports show their full text from `details`."""
     question = posed.question
-    found = f"You answered {A.show(question.type, given)}"
+    found = f"You answered {show(question.type, given)}"
     if posed.answer is None:
         return f"{found}, which is not the stored answer. Think again about this: {posed.explanation}"
-    expected = f"the answer is {A.show(question.type, posed.answer)}"
-    if question.type == A.MULTIPLE:
+    expected = f"the answer is {show(question.type, posed.answer)}"
+    if question.type == MULTIPLE:
         missed = tuple(sorted(set(posed.answer) - set(given)))
         extra = tuple(sorted(set(given) - set(posed.answer)))
-        notes = ([f"you missed {A.show(A.MULTIPLE, missed)}"] if missed else []) + \
-                ([f"{A.show(A.MULTIPLE, extra)} should not be picked"] if extra else [])
+        notes = ([f"you missed {show(MULTIPLE, missed)}"] if missed else []) + \
+                ([f"{show(MULTIPLE, extra)} should not be picked"] if extra else [])
         expected += f" ({'; '.join(notes)})"
-    elif question.type == A.SHAPE and len(given) != len(posed.answer):
+    elif question.type == SHAPE and len(given) != len(posed.answer):
         expected += f" ({len(posed.answer)} sizes, you gave {len(given)})"
     return f"{found}; {expected}. Why: {posed.explanation}"
 
@@ -95,8 +95,8 @@ def grade_quiz(quiz: Quiz, posed: tuple[Posed, ...], given: dict[str, Any], seed
              grade_question(item, number=number) for number, item in enumerate(posed, start=1)]
     result = GradeResult(exercise=quiz.id, title=quiz.title, cases=cases, kind="quiz", seed=seed,
                          submission=submission)
-    right = result.count(PASSED)
-    unanswered = result.count(NOT_ATTEMPTED)
+    right = result.count(Outcome.PASSED)
+    unanswered = result.count(Outcome.NOT_ATTEMPTED)
     result.summary = f"{right} of {len(cases)} questions right ({result.score:g}/{result.max_score:g} points)" + \
         (f"; {unanswered} not answered" if unanswered else "") + "."
     return result

@@ -5,13 +5,14 @@ from __future__ import annotations
 import textwrap
 from typing import Any, TextIO
 
-from . import answers as A
+from . import answers
 from .grading import grade_question, right_answer_text
 from .variants import Posed
 
 SKIP_WORDS = ("skip",)
-SHORT_HINT = {A.SINGLE: "a letter, e.g. b", A.MULTIPLE: "letters, e.g. a, c", A.TRUE_FALSE: "true/false",
-              A.NUMERIC: "a number", A.SHAPE: "e.g. (8, 16, 14, 14)", A.TEXT: "a word or phrase"}
+SHORT_HINT = {answers.SINGLE: "a letter, e.g. b", answers.MULTIPLE: "letters, e.g. a, c",
+              answers.TRUE_FALSE: "true/false", answers.NUMERIC: "a number", answers.SHAPE: "e.g. (8, 16, 14, 14)",
+              answers.TEXT: "a word or phrase"}
 MAX_RETRIES = 5  # unreadable answers in a row before the question is skipped
 
 
@@ -50,8 +51,8 @@ def _read_answer(item: Posed, stdin: TextIO, stdout: TextIO) -> Any:
         if text.lower() in SKIP_WORDS:
             return _SKIPPED
         try:
-            return A.parse(question.type, text, len(question.choices))
-        except A.AnswerFormatError as err:
+            return answers.parse(question.type, text, len(question.choices))
+        except answers.AnswerFormatError as err:
             _say(stdout, f"I could not read that: {err}. Try again.")
     _say(stdout, "Moving on; this question counts as not answered.")
     return _SKIPPED
@@ -62,12 +63,12 @@ def _show_question(stdout: TextIO, item: Posed, number: int, total: int) -> None
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
     _say(stdout, f"\nQuestion {number} of {total} ({points})")
     _say(stdout, _wrap(item.prompt))
-    if question.type == A.TRUE_FALSE:
+    if question.type == answers.TRUE_FALSE:
         _say(stdout, "  true or false?")
-    if question.type == A.MULTIPLE:
+    if question.type == answers.MULTIPLE:
         _say(stdout, "  (pick every choice that is right)")
     for index, choice in enumerate(question.choices, start=1):
-        label = f"  {A.choice_label(index)}. "
+        label = f"  {answers.choice_label(index)}. "
         _say(stdout, _wrap(choice, label, " " * len(label)))
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import yaml
 
-from . import answers as A
+from .answers import TEXT, canonical
 from .model import Question, load_quiz
 
 
 def answer_hash(salt: str, qtype: str, value: Any) -> str:
     """sha256 of the salt and the canonical spelling of an answer."""
-    return hashlib.sha256(f"{salt}\x00{A.canonical(qtype, value)}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{salt}\x00{canonical(qtype, value)}".encode("utf-8")).hexdigest()
 
 
 def check_hashed(question: Question, value: Any) -> bool:
@@ -25,7 +25,7 @@ def check_hashed(question: Question, value: Any) -> bool:
 def hash_key(question: Question, salt: str | None = None) -> dict[str, Any]:
     """The `answer_hash` and `salt` entries that replace a plaintext `answer`."""
     salt = salt or secrets.token_hex(8)
-    accepted = question.answer if question.type == A.TEXT else (question.answer,)
+    accepted = question.answer if question.type == TEXT else (question.answer,)
     hashes = sorted({answer_hash(salt, question.type, value) for value in accepted})
     return {"answer_hash": hashes[0] if len(hashes) == 1 else hashes, "salt": salt}
 

@@ -31,7 +31,8 @@ def run_grade(edition: Path, *args, cwd: Path, python=sys.executable, env_path=T
 
 
 def test_the_edition_holds_no_solutions_hidden_cases_or_plaintext_keys(edition):
-    from grader.spec.exercise import exercise_paths, load_exercise
+    from grader.spec.catalog import exercise_paths
+    from grader.spec.loader import load_exercise
     assert not (edition / "solutions").exists()
     assert (edition / "pyproject.toml").is_file() and (edition / "README.md").is_file()
     originals = {path.name: load_exercise(path) for path in exercise_paths()}
@@ -60,7 +61,7 @@ def test_release_never_overwrites_by_accident(edition, tmp_path, run_cli):
 
 
 def test_public_cases_and_known_mistakes_are_checked_without_solutions(edition, tmp_path):
-    from grader.spec.exercise import load_exercise
+    from grader.spec.loader import load_exercise
     public = len(load_exercise(edition / "exercises" / "exercise-2.yaml", check_references=False).cases)
     correct = tmp_path / "mine.py"
     correct.write_text(reference_source("conv"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.spec.exercise import load_exercise
+from grader.spec.loader import load_exercise
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, reference_source
 from grader.cli import main
-from grader.spec.exercise import find_exercise
+from grader.spec.catalog import find_exercise
 from grader.grading.inputs import build_args
 
 FLIPPED = reference_source("conv") + """

@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 from conftest import REPO, reference_source
-from grader.spec.exercise import load_exercise
-from grader.learner.commands import FileWatcher, next_step
-from grader.results import PASSED, CaseResult, GradeResult
+from grader.spec.loader import load_exercise
+from grader.learner.next_step import next_step
+from grader.learner.watch import FileWatcher
+from grader.results import CaseResult, GradeResult, Outcome
 from grader.workspace import Workspace
 
 
@@ -37,7 +38,7 @@ def course(tmp_path, monkeypatch):
 
 
 def full_marks(exercise) -> GradeResult:
-    cases = [CaseResult(case.name, case.points, PASSED, points=case.points) for case in exercise.cases]
+    cases = [CaseResult(case.name, case.points, Outcome.PASSED, points=case.points) for case in exercise.cases]
     return GradeResult(exercise.id, exercise.title, cases)
 
 
@@ -160,11 +161,11 @@ def test_watch_says_save_where_it_means_grade_again(course, workspace, run_cli, 
     """One round on the untouched starter, then Ctrl-C during the first wait."""
     from types import SimpleNamespace
 
-    from grader.learner import commands as learner
+    from grader.learner import watch
 
     def interrupt(seconds):
         raise KeyboardInterrupt
-    monkeypatch.setattr(learner, "time", SimpleNamespace(sleep=interrupt))  # the grader's own waits still work
+    monkeypatch.setattr(watch, "time", SimpleNamespace(sleep=interrupt))  # the grader's own waits still work
     code, out, _ = run_cli("watch", "exercise-2")
     assert code == 0 and "Not implemented yet" in out and "Stopped watching." in out
     assert "then save to grade again." in out  # the starter message and the not-implemented one

@@ -7,13 +7,14 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.quiz import answers as A
+from grader.quiz import answers
 from grader.quiz.catalog import quiz_paths
 from grader.quiz.expressions import ExprError, parse
 from grader.quiz.grading import grade_question, grade_quiz
 from grader.quiz.keys import learner_edition_text
 from grader.quiz.model import load_quiz, load_quiz_text
 from grader.quiz.variants import learner_seed, pose, pose_quiz
+from grader.results import Outcome
 from solutions import conv2d
 
 QUIZ = """\
@@ -64,7 +65,7 @@ def posed():
 
 
 def grade_raw(item, raw):
-    return grade_question(item, A.parse(item.question.type, raw, len(item.question.choices)))
+    return grade_question(item, answers.parse(item.question.type, raw, len(item.question.choices)))
 
 
 @pytest.mark.parametrize("qid, right, wrong", [
@@ -143,7 +144,7 @@ def test_a_heading_is_read_from_the_id_without_its_number(qid, heading):
 ])
 def test_singular_plural_and_a_trailing_layer_never_decide_a_text_answer(accepted, typed):
     for text in typed:
-        assert A.matches(A.TEXT, text, tuple(accepted)), (text, accepted)
+        assert answers.matches(answers.TEXT, text, tuple(accepted)), (text, accepted)
 
 
 @pytest.mark.parametrize("accepted, typed", [
@@ -157,7 +158,7 @@ def test_singular_plural_and_a_trailing_layer_never_decide_a_text_answer(accepte
 ])
 def test_the_rule_keeps_different_answers_apart(accepted, typed):
     for text in typed:
-        assert not A.matches(A.TEXT, text, tuple(accepted)), (text, accepted)
+        assert not answers.matches(answers.TEXT, text, tuple(accepted)), (text, accepted)
 
 
 def _english_plural(word: str) -> str:
@@ -173,13 +174,13 @@ def test_every_word_of_the_course_matches_its_regular_plural():
              if word.isalpha() and len(word) > 2 and not word.endswith("s")}  # "-s" words: see the table above
     assert len(words) > 200
     for word in sorted(words):
-        assert A.word_stem(word) == A.word_stem(_english_plural(word)), word
+        assert answers.word_stem(word) == answers.word_stem(_english_plural(word)), word
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrtuvwxyz", min_size=3, max_size=12), st.sampled_from(["", "the "]),
        st.sampled_from(["", " layer", " layers"]))
 def test_any_word_matches_its_plural_with_or_without_layer(word, article, layer):
-    assert A.matches(A.TEXT, f"{article}{_english_plural(word)}{layer}", (f"max {word}", word))
+    assert answers.matches(answers.TEXT, f"{article}{_english_plural(word)}{layer}", (f"max {word}", word))
 
 
 def test_no_accepted_text_answer_of_one_question_becomes_right_for_another():
@@ -190,10 +191,10 @@ def test_no_accepted_text_answer_of_one_question_becomes_right_for_another():
         texts += [(quiz.id, q.id, q.answer) for q in quiz.questions if q.type == "text" and q.answer]
     assert texts
     for quiz_id, qid, accepted in texts:
-        keys = {A.normalise_text(option) for option in accepted}
+        keys = {answers.normalise_text(option) for option in accepted}
         for other_quiz, other_id, others in texts:
             if (other_quiz, other_id) != (quiz_id, qid):
-                clashes = [option for option in others if A.normalise_text(option) in keys]
+                clashes = [option for option in others if answers.normalise_text(option) in keys]
                 assert not clashes, f"{other_quiz}/{other_id} {clashes} would be right for {quiz_id}/{qid}"
 
 
@@ -202,15 +203,15 @@ def test_no_accepted_text_answer_of_one_question_becomes_right_for_another():
     ("numeric", "nan"), ("shape", "eight by sixteen"), ("shape", "(8, -1)"), ("text", "!!!"), ("numeric", ""),
 ])
 def test_unreadable_answers_are_refused_with_a_hint(qtype, raw):
-    with pytest.raises(A.AnswerFormatError) as caught:
-        A.parse(qtype, raw, 3)
+    with pytest.raises(answers.AnswerFormatError) as caught:
+        answers.parse(qtype, raw, 3)
     assert "give" in str(caught.value) or "answer" in str(caught.value)
 
 
 def test_an_unanswered_question_is_not_attempted_and_scores_nothing(posed):
     quiz = load_quiz_text(QUIZ, "kinds.yaml")
     result = grade_quiz(quiz, tuple(posed.values()), {"q-tf": False}, seed=0)
-    assert result.count("passed") == 1 and result.count("not_attempted") == len(posed) - 1
+    assert result.count(Outcome.PASSED) == 1 and result.count(Outcome.NOT_ATTEMPTED) == len(posed) - 1
     assert result.score == 1 and result.max_score == sum(item.question.points for item in posed.values())
     assert not result.all_passed
 
@@ -247,7 +248,7 @@ def test_computed_answers_agree_with_the_reference_conv2d():
         v = dict(item.values)
         out = conv2d(np.ones((v["n"], 3, v["h"], v["h"])), np.ones((v["f"], 3, v["k"], v["k"])), padding=v["p"])
         assert item.answer == out.shape
-        assert str(v["f"]) in item.prompt and A.show("shape", out.shape) in item.explanation
+        assert str(v["f"]) in item.prompt and answers.show("shape", out.shape) in item.explanation
 
 
 @pytest.mark.parametrize("source", [

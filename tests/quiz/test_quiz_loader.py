@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.errors import DefinitionError
-from grader.quiz import answers as A
+from grader.quiz import answers
 from grader.quiz.answerfile import load_answers_text
 from grader.quiz.catalog import list_quizzes, quiz_paths
 from grader.quiz.model import load_quiz, load_quiz_text
@@ -127,7 +127,7 @@ def test_every_course_quiz_loads_and_there_are_at_least_30_questions():
 
 def test_every_question_type_is_used_and_variants_call_the_references():
     questions = [q for path in quiz_paths() for q in load_quiz(path).questions]
-    assert {q.type for q in questions} == set(A.TYPES)
+    assert {q.type for q in questions} == set(answers.TYPES)
     sources = " ".join(q.answer_expr.source for q in questions if q.answer_expr is not None)
     for reference in ("conv2d(", "maxpool2d(", "flatten("):
         assert reference in sources
@@ -137,7 +137,7 @@ def test_the_convolution_flattens_misconception_is_a_distractor():
     texts = [(q, " ".join((q.prompt,) + q.choices).lower()) for path in quiz_paths()
              for q in load_quiz(path).questions]
     myths = [q for q, text in texts if "flatten" in text and "convolution" in text]
-    assert any(q.type == A.TRUE_FALSE and q.answer is False for q in myths)
+    assert any(q.type == answers.TRUE_FALSE and q.answer is False for q in myths)
 
 
 # --- answers files -------------------------------------------------------------------------------

@@ -1,0 +1,53 @@
+"""`grade EXERCISE-ID`: grade the learner's file, print the summary, write the reports, say what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import EXIT_FAILED, EXIT_OK
+from ..reports.files import check_output_file, write_reports
+from ..reports.terminal import format_summary, use_color
+from ..results import GradeResult
+from ..spec.catalog import find_exercise
+from ..spec.model import Exercise
+from .files import open_workspace, submission_file
+from .next_step import next_step
+
+SAVE_TO_GRADE = "save to grade again"  # what "grade again" means while `grade watch` re-grades on every save
+
+
+def grade_exercise(exercise_id: str, *, submission: Path | None, json_path: Path | None, html_path: Path | None,
+                   seed: int | None, sandbox: str, workspace: Path | None) -> int:
+    """Exit code 0 when every case passed, 1 otherwise."""
+    result = grade_once(find_exercise(exercise_id), submission=submission, json_path=json_path,
+                        html_path=html_path, seed=seed, sandbox=sandbox, workspace=workspace)
+    return EXIT_OK if result.all_passed else EXIT_FAILED
+
+
+def grade_once(exercise: Exercise, *, submission: Path | None, json_path: Path | None, html_path: Path | None,
+               seed: int | None, sandbox: str, workspace: Path | None, watching: bool = False) -> GradeResult:
+    """Grade one file; the reports go to `json_path` and `html_path`, by default into the workspace's reports/."""
+    from ..grading.runner import grade
+    space = open_workspace(workspace)
+    json_out = json_path or space.report_path(exercise.id, "json")
+    html_out = html_path or space.report_path(exercise.id, "html")
+    check_output_file(json_out, "--json", "result.json")  # before grading: a bad path must not cost a run
+    check_output_file(html_out, "--html", "report.html")
+    path = submission_file(exercise, space, submission)
+    result = grade(exercise, path, seed=seed, shown_as=str(path), sandbox=sandbox)
+    if watching:
+        _say_save(result)
+    space.record(result)
+    print(format_summary(result, color=use_color()))
+    write_reports(result, json_out, html_out)  # after the summary: a path that fails late costs no result
+    print(f"Report: {html_out}")
+    print(next_step(result, exercise, space))
+    return result
+
+
+def _say_save(result: GradeResult) -> None:
+    """The grader's messages end with "... then grade again"; in watch mode saving the file is what does that."""
+    result.summary = result.summary.replace("grade again", SAVE_TO_GRADE)
+    for case in result.cases:
+        case.message = case.message.replace("grade again", SAVE_TO_GRADE)
+
