@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from enum import Enum
@@ -17,6 +18,24 @@ if TYPE_CHECKING:
     from .spec.model import Case, Exercise
 
 SCHEMA_VERSION = 1
+_UNENCODABLE = re.compile("[\ud800-\udfff]")  # lone surrogates: the only code points no UTF-8 writer can encode
+
+
+def printable(text: Any) -> str:
+    """Text from the worker's side made valid Unicode (lone surrogates become U+FFFD), so every writer can encode it.
+    Control characters stay: JSON and HTML escape them, the terminal shows them as escapes (`reports.terminal`)."""
+    return _UNENCODABLE.sub("\ufffd", text if isinstance(text, str) else str(text))
+
+
+def printable_tree(value: Any) -> Any:
+    """`printable` applied to every string (keys too) of a JSON-able tree."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_tree(key): printable_tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_tree(item) for item in value]
+    return value
 
 
 class Word(str, Enum):
@@ -179,7 +198,7 @@ class GradeResult:
                    notes=list(data.get("notes", [])), extras=data.get("extras", {}))
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
+        return json.dumps(printable_tree(self.to_dict()), indent=2, allow_nan=False)
 
 
 # --- results the grader makes up itself: nothing (or not everything) ran, and each says why ---------------
@@ -239,7 +258,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are meant to be read by TAs and web servers
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+            out.write(printable(text))
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

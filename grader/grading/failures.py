@@ -110,7 +110,13 @@ class FailureMessages:
         if problem == "bad_dtype":
             return (f"Expected {wanted} of numbers, but your array has dtype {info.get('dtype')}. "
                     "Build the output with np.zeros(..., dtype=float) or from arithmetic on the inputs.")
+        if problem == "bad_shape":
+            return (f"Expected {wanted}, but your array has a shape no output of this exercise can have "
+                    f"({info.get('ndim', 'too many')} dimensions, or one of them far too long). "
+                    "Check how you build the output's shape.")
         if problem == "too_large":
+            if not info.get("shape") or not info.get("nbytes"):  # a forged description: say only what is known
+                return "Your output is far larger than expected. Check the output size formula."
             return (f"Your output of shape {shape_text(info.get('shape', []))} is far larger than expected "
                     f"({info.get('nbytes', 0) >> 20} MB). Check the output size formula.")
         type_name = info.get("type", "something else")

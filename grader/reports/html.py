@@ -6,7 +6,7 @@ import functools
 import json
 
 from .. import PACKAGE_DIR
-from ..results import CaseResult, GradeResult, Outcome
+from ..results import CaseResult, GradeResult, Outcome, printable
 from .heatmap import preview_caption, preview_maps
 
 _TEMPLATES = PACKAGE_DIR / "reports" / "templates"
@@ -35,9 +35,10 @@ def report_template():
 def render_html(result: GradeResult) -> str:
     template = report_template()
     views = [case_view(case) for case in result.cases]
-    return template.render(result=result, cases=result.cases, views=views, passed=result.count(Outcome.PASSED),
+    page = template.render(result=result, cases=result.cases, views=views, passed=result.count(Outcome.PASSED),
                            showcase=showcase_view(result.extras.get("showcase")),
                            percent=0 if not result.max_score else round(100 * result.score / result.max_score))
+    return printable(page)  # the one writer-side guard: learner text that slipped past the worker's boundary
 
 
 def case_view(case: CaseResult) -> dict:

@@ -7,7 +7,7 @@ import sys
 import textwrap
 import unicodedata
 
-from ..results import CaseResult, GradeResult, Outcome, without_mistake_note
+from ..results import CaseResult, GradeResult, Outcome, printable, without_mistake_note
 
 _COLORS = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1"}
 _MARKS = {Outcome.PASSED: ("✓", "green"), Outcome.FAILED: ("✗", "red"), Outcome.ERROR: ("✗", "red"),
@@ -43,7 +43,7 @@ def format_summary(result: GradeResult, color: bool = False) -> str:
         lines.extend(_wrap(result.summary, "", width=90))
     for note in result.notes:
         lines.extend(textwrap.wrap(visible(note), width=90))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _case_lines(result: GradeResult, texts: "_Messages", paint) -> list[str]:
@@ -138,7 +138,7 @@ def visible(text: str) -> str:
     """Learner text with control and format characters shown as escapes: no ANSI codes, carriage returns or
     bidi overrides can repaint, hide or reorder what the grader prints (e.g. a fake "✓ all passed" line)."""
     return "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else ascii(ch)[1:-1]
-                   for ch in text)
+                   for ch in printable(text))
 
 
 def _noun(result: GradeResult) -> str:

@@ -13,13 +13,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..results import printable
 from ..spec.model import Limits
 from . import zygote
 from .launch import (FILE_SIZE_LIMIT, WORKER_SOURCE, remove_workdir, rlimit_values, standard_site, strict_command,
                      strict_prefix, worker_command, worker_env)
 from .limits import apply_limits
 from .reaper import kill_tree
+from .replies import MAX_REPLY_ARRAYS, array_problem, checked_header
 from .wire import HEADER_LENGTH, MAX_HEADER_BYTES, WireError, decode_header, encode_message, load_array, pack
+from .workdir import open_folder, read_capture
 
 MAX_SUBMISSION_BYTES = 1_000_000
 MAX_SIBLING_FILES = 64
@@ -55,6 +58,7 @@ class Worker:
         self._prefix = strict_prefix() if sandbox == "strict" else []
         self.proc: subprocess.Popen | None = None
         self.workdir: str | None = None
+        self._folder_fd: int | None = None  # the work folder itself: learner code may replace its path
         self.load_reply: Reply | None = None
         self._load_started = self._load_deadline = 0.0
         self._budget_end: float | None = None  # the whole-exercise wall clock, from the first start
@@ -66,6 +70,7 @@ class Worker:
         if self._budget_end is None:
             self._budget_end = now + self.limits.total_seconds
         self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
+        self._folder_fd = open_folder(self.workdir)
         _copy_submission(self.submission, Path(self.workdir))
         env = worker_env(self.workdir)
         cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
@@ -134,6 +139,9 @@ class Worker:
                 except OSError:
                     pass
             self.proc = None
+        if self._folder_fd is not None:
+            os.close(self._folder_fd)
+            self._folder_fd = None
         if self.workdir:
             remove_workdir(self.workdir)
             self.workdir = None
@@ -193,6 +201,8 @@ class Worker:
             if size > MAX_HEADER_BYTES:
                 raise WireError(f"a reply header of {size} bytes is over the limit")
             header = decode_header(read_exact(size))
+            if len(header["blobs"]) > MAX_REPLY_ARRAYS:
+                raise WireError(f"a reply with {len(header['blobs'])} arrays is over the {MAX_REPLY_ARRAYS} limit")
             if sum(header["blobs"]) > MAX_REPLY_BYTES:
                 raise WireError(f"a reply of {sum(header['blobs'])} bytes is over the {MAX_REPLY_BYTES} limit")
             arrays = [load_array(read_exact(n)) for n in header["blobs"]]
@@ -205,8 +215,11 @@ class Worker:
             return self._died(time.monotonic() - started)
         except WireError as err:
             return Reply("protocol", seconds=time.monotonic() - started, detail=str(err))
-        return Reply(header["status"], header, arrays, time.monotonic() - started,
-                     _clip(header["output"], self.limits.output_chars))
+        output = _clip(header["output"], self.limits.output_chars)
+        problem = array_problem(arrays)  # the worker checks too, but learner code can write the reply itself
+        if problem is not None:
+            return Reply("bad_output", dict(header, info=problem), [], time.monotonic() - started, output)
+        return Reply(header["status"], header, arrays, time.monotonic() - started, output)
 
     def _died(self, seconds: float) -> Reply:
         code = None
@@ -215,41 +228,12 @@ class Worker:
                 code = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 pass
-        output = ""
-        if self.workdir:
-            output = _tail(Path(self.workdir) / ".output", self.limits.output_chars)
+        output = _tail(self._folder_fd, ".output", self.limits.output_chars) if self._folder_fd is not None else ""
         if self._prefix and code is not None and 128 < code < 160:
             code = 128 - code  # bwrap and unshare report a child's death by signal N as exit 128 + N
         detail = describe_exit(code, self.limits)
         self.kill()
         return Reply("crash", seconds=seconds, output=output, detail=detail)
-
-
-def checked_header(header: dict) -> dict:
-    """A reply header with every field the grader reads of the expected type and size (learner code can forge it)."""
-    def text(value, limit: int) -> str:
-        return value[:limit] if isinstance(value, str) else ""
-
-    def number(value):
-        return value if type(value) is int else None
-    if not isinstance(header.get("status"), str):
-        raise WireError("the reply has no status")
-    clean = {"status": header["status"][:40], "output": text(header.get("output"), 1 << 20)}
-    error, info = header.get("error"), header.get("info")
-    if error is not None:
-        if not isinstance(error, dict):
-            raise WireError("the reply's error is malformed")
-        clean["error"] = {"type": text(error.get("type"), 100) or "Exception", "message": text(error.get("message"), 2000),
-                          "traceback": text(error.get("traceback"), 4000), "line": number(error.get("line"))}
-    if info is not None:
-        if not isinstance(info, dict):
-            raise WireError("the reply's output description is malformed")
-        shape = info.get("shape")
-        clean["info"] = {"kind": text(info.get("kind"), 20), "type": text(info.get("type"), 200) or "something else",
-                         "dtype": text(info.get("dtype"), 100), "nbytes": number(info.get("nbytes")) or 0,
-                         "shape": [n for n in shape[:64] if type(n) is int] if isinstance(shape, list) else [],
-                         **({"length": info["length"]} if type(info.get("length")) is int else {})}
-    return clean
 
 
 def describe_exit(code: int | None, limits: Limits) -> str:
@@ -275,13 +259,10 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit] + f"\n... [output truncated: {len(text) - limit} more characters not shown]"
 
 
-def _tail(path: Path, limit: int) -> str:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError:
-        return ""
-    text = data[:limit].decode("utf-8", "replace")
+def _tail(folder_fd: int, name: str, limit: int) -> str:
+    """What the worker captured, read without following links or blocking (read_capture), as printable text."""
+    data = read_capture(folder_fd, name, limit + 1)
+    text = printable(data[:limit].decode("utf-8", "replace"))
     return text + ("\n... [output truncated]" if len(data) > limit else "")
 
 

@@ -10,6 +10,7 @@ import struct
 
 HEADER_LENGTH = struct.Struct(">Q")  # the header's size in bytes, before the header
 MAX_HEADER_BYTES = 1 << 20
+MAX_HEADER_DEPTH = 64  # JSON nesting: deeper headers are refused (JSON's own recursion limit is caught too)
 
 
 class WireError(Exception):
@@ -55,11 +56,24 @@ def encode_message(header, blobs=()):
     return b"".join([HEADER_LENGTH.pack(len(head)), head, *blobs])
 
 
+def nesting_depth(tree):
+    """How deeply arrays and objects nest in a decoded JSON tree (walked without recursion)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
 def decode_header(head_bytes):
     try:
         header = json.loads(head_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise WireError("the message header is not JSON") from None
+    if nesting_depth(header) > MAX_HEADER_DEPTH:
+        raise WireError("the message header nests too deeply")
     if not isinstance(header, dict) or not isinstance(header.get("blobs"), list) or \
             not all(isinstance(n, int) and n >= 0 for n in header["blobs"]):
         raise WireError("the message header is malformed")
