@@ -1,9 +1,11 @@
 """Batch throughput: grade N copies of a correct submission with --jobs 1 and 2, against single `grade` runs.
 
 Run: python benchmarks/bench_batch.py [--learners 100] [--rounds 2] [--singles 3] [--exercise exercise-2]
+                                     [--sandbox standard|strict|both]
 Every figure is wall time of a real `grade` process (interpreter start included), as a teacher would see it.
 The three configurations alternate within each round (in a rotating order), so a burst of load on a shared
-machine hits them alike; each figure is the median over the rounds.
+machine hits them alike; each figure is the median over the rounds. With `--sandbox both` the configurations
+of the two modes alternate in one run, and the ratios strict/standard are printed too.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ def main() -> None:
     parser.add_argument("--exercise", default="exercise-2", choices=sorted(MODULES))
     parser.add_argument("--rounds", type=int, default=2, help="rounds of (singles, --jobs 1, --jobs 2)")
     parser.add_argument("--singles", type=int, default=3, help="single runs per round")
+    parser.add_argument("--sandbox", choices=("standard", "strict", "both"), default="standard",
+                        help="the sandbox to grade in; both: the two alternate in one run (default standard)")
     args = parser.parse_args()
+    modes = ["standard", "strict"] if args.sandbox == "both" else [args.sandbox]
     for package in ("grader", "solutions"):  # as `pip install` does; a checkout may set PYTHONDONTWRITEBYTECODE
         compileall.compile_dir(str(REPO / package), quiet=1)
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
@@ -52,33 +57,43 @@ def main() -> None:
     one = work / "one.py"
     one.write_text(source)
 
-    def single() -> float:
-        return run(args.exercise, "--submission", str(one), "--json", str(work / "r.json"), "--html", str(work / "r.html"))
+    def single(mode: str) -> float:
+        return run(args.exercise, "--submission", str(one), "--json", str(work / "r.json"), "--html",
+                   str(work / "r.html"), "--sandbox", mode)
 
-    def batch(jobs: int, round_: int) -> float:
-        return run("batch", str(work / "subs"), "--exercise", args.exercise, "--out", str(work / f"out{jobs}-{round_}"),
-                   "--jobs", str(jobs))
+    def batch(mode: str, jobs: int, round_: int) -> float:
+        return run("batch", str(work / "subs"), "--exercise", args.exercise, "--out",
+                   str(work / f"out-{mode}-{jobs}-{round_}"), "--jobs", str(jobs), "--sandbox", mode)
 
-    single()  # warm-up, not counted
-    times: dict[str, list[float]] = {"single": [], "jobs 1": [], "jobs 2": []}
-    configs = ["single", "jobs 1", "jobs 2"]
+    for mode in modes:
+        single(mode)  # warm-up, not counted
+    configs = [(mode, kind) for mode in modes for kind in ("single", "jobs 1", "jobs 2")]
+    times: dict[tuple, list[float]] = {config: [] for config in configs}
     for round_ in range(args.rounds):
-        for name in configs[round_ % 3:] + configs[:round_ % 3]:
-            if name == "single":
-                times[name] += [single() for _ in range(args.singles)]
+        for mode, kind in configs[round_ % len(configs):] + configs[:round_ % len(configs)]:
+            if kind == "single":
+                times[mode, kind] += [single(mode) for _ in range(args.singles)]
             else:
-                times[name].append(batch(int(name[-1]), round_))
-            print(f"  round {round_ + 1} {name}: {times[name][-1]:.2f} s", flush=True)
-    one_run = statistics.median(times["single"])
-    walls = {jobs: statistics.median(times[f"jobs {jobs}"]) for jobs in (1, 2)}
-    print(f"single `grade {args.exercise}` run: {one_run:.2f} s (median of {len(times['single'])})")
-    for jobs, wall in walls.items():
-        per = wall / args.learners
-        print(f"batch --jobs {jobs}: {wall:.1f} s for {args.learners} learners = {args.learners / wall:.2f} learners/s, "
-              f"{per:.3f} s per learner ({per / one_run:.2f} of a single run)")
-    speedup, cost = walls[1] / walls[2], walls[1] / args.learners / one_run
-    print(f"speed-up with 2 jobs: {speedup:.2f}x (goal >= 1.7: {'met' if speedup >= 1.7 else 'MISSED'}); "
-          f"per-learner cost with 1 job: {cost:.2f} of a single run (goal <= 0.5: {'met' if cost <= 0.5 else 'MISSED'})")
+                times[mode, kind].append(batch(mode, int(kind[-1]), round_))
+            print(f"  round {round_ + 1} {mode} {kind}: {times[mode, kind][-1]:.2f} s", flush=True)
+    medians = {config: statistics.median(values) for config, values in times.items()}
+    for mode in modes:
+        one_run = medians[mode, "single"]
+        print(f"--sandbox {mode}: single `grade {args.exercise}` run: {one_run:.2f} s "
+              f"(median of {len(times[mode, 'single'])})")
+        for jobs in (1, 2):
+            wall = medians[mode, f"jobs {jobs}"]
+            per = wall / args.learners
+            print(f"  batch --jobs {jobs}: {wall:.1f} s for {args.learners} learners = {args.learners / wall:.2f} "
+                  f"learners/s, {per:.3f} s per learner ({per / one_run:.2f} of a single run)")
+        speedup = medians[mode, "jobs 1"] / medians[mode, "jobs 2"]
+        cost = medians[mode, "jobs 1"] / args.learners / one_run
+        print(f"  speed-up with 2 jobs: {speedup:.2f}x (goal >= 1.7: {'met' if speedup >= 1.7 else 'MISSED'}); "
+              f"per-learner cost with 1 job: {cost:.2f} of a single run "
+              f"(goal <= 0.5: {'met' if cost <= 0.5 else 'MISSED'})")
+    if len(modes) == 2:
+        print("strict/standard: " + ", ".join(f"{kind} {medians['strict', kind] / medians['standard', kind]:.2f}"
+                                              for kind in ("single", "jobs 1", "jobs 2")))
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -1,6 +1,8 @@
 """Time `grade exercise-2` on a correct submission against the bare import floor, interleaved, in one run.
 
-Run: python benchmarks/bench_grade.py [--runs N]   (the `grade` script when installed, else `python -m grader`)
+Run: python benchmarks/bench_grade.py [--runs N] [--sandbox standard|strict|both]
+(the `grade` script when installed, else `python -m grader`). With `--sandbox both` the two modes and the floor
+alternate, and the ratio strict/standard is printed too.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ def correct_submission(folder: Path) -> Path:
     return path
 
 
-def grade_command(submission: Path, folder: Path) -> list[str]:
+def grade_command(submission: Path, folder: Path, sandbox: str) -> list[str]:
     script = shutil.which("grade")
     base = [script] if script else [sys.executable, "-m", "grader"]
     return [*base, "exercise-2", "--submission", str(submission), "--workspace", str(folder / "ws"),
-            "--json", str(folder / "result.json"), "--html", str(folder / "report.html")]
+            "--json", str(folder / "result.json"), "--html", str(folder / "report.html"), "--sandbox", sandbox]
 
 
 def timed(command: list[str], env: dict, expect: int) -> float:
@@ -50,27 +52,37 @@ def timed(command: list[str], env: dict, expect: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="repetitions of each command (default 15)")
+    parser.add_argument("--sandbox", choices=("standard", "strict", "both"), default="standard",
+                        help="the sandbox to grade in; both: the two alternate in one run (default standard)")
     options = parser.parse_args()
+    modes = ["standard", "strict"] if options.sandbox == "both" else [options.sandbox]
     for package in ("grader", "solutions"):  # as `pip install` does; this shell sets PYTHONDONTWRITEBYTECODE
         compileall.compile_dir(str(REPO / package), quiet=1)
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
         folder = Path(tmp)
-        grade = grade_command(correct_submission(folder), folder)
-        timed(grade, env, 0)  # warm the page cache and any byte-code caches; not counted
-        timed(FLOOR, env, 0)
-        times: dict[str, list[float]] = {"grade": [], "floor": []}
-        for _ in range(options.runs):  # interleaved, so load changes on a shared machine hit both alike
-            times["grade"].append(timed(grade, env, 0))
-            times["floor"].append(timed(FLOOR, env, 0))
-    grade_s, floor_s = statistics.median(times["grade"]), statistics.median(times["floor"])
-    ratio = grade_s / floor_s
-    print(f"grade exercise-2 (correct): median {grade_s * 1e3:7.0f} ms  "
-          f"(min {min(times['grade']) * 1e3:.0f}, max {max(times['grade']) * 1e3:.0f}) over {options.runs} runs")
+        submission = correct_submission(folder)
+        commands = {mode: grade_command(submission, folder, mode) for mode in modes}
+        commands["floor"] = FLOOR
+        for command in commands.values():  # warm the page cache, byte-code and probe caches; not counted
+            timed(command, env, 0)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for run in range(options.runs):  # interleaved, rotating, so load changes on a shared machine hit all alike
+            names = list(commands)
+            for name in names[run % len(names):] + names[:run % len(names)]:
+                times[name].append(timed(commands[name], env, 0))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    floor_s = medians["floor"]
+    for mode in modes:
+        ratio = medians[mode] / floor_s
+        print(f"grade exercise-2 --sandbox {mode} (correct): median {medians[mode] * 1e3:7.0f} ms  "
+              f"(min {min(times[mode]) * 1e3:.0f}, max {max(times[mode]) * 1e3:.0f}) over {options.runs} runs; "
+              f"ratio to the floor {ratio:.2f}x (goal <= {GOAL:.1f}x): {'met' if ratio <= GOAL else 'MISSED'}")
     print(f"floor (import numpy, yaml, jinja2, pytest): median {floor_s * 1e3:7.0f} ms  "
           f"(min {min(times['floor']) * 1e3:.0f}, max {max(times['floor']) * 1e3:.0f})")
-    print(f"ratio {ratio:.2f}x (goal <= {GOAL:.1f}x): {'met' if ratio <= GOAL else 'MISSED'}")
-    print(f"command: {' '.join(grade)}")
+    if len(modes) == 2:
+        print(f"strict/standard: {medians['strict'] / medians['standard']:.3f}")
+    print(f"command: {' '.join(commands[modes[0]])}")
     return 0
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from .errors import EXIT_INTERNAL, EXIT_USAGE, GraderError
 
 SANDBOXES = ("standard", "strict")
+SANDBOX_HELP = ("strict runs learner code in a jail: no network, no files but its own, no other processes (needs "
+                "bwrap or unshare); default: strict where it works here, else standard")
 
 
 def _option_path(text: str) -> Path | None:
@@ -38,8 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=_option_path, metavar="PATH", help="write the JSON result here")
     p.add_argument("--html", type=_option_path, metavar="PATH", help="write the HTML report here")
     p.add_argument("--seed", type=int, metavar="N", help="draw generated inputs from this seed")
-    p.add_argument("--sandbox", choices=SANDBOXES, default="standard",
-                   help="strict also cuts network access and hides the grader's files (needs unshare/bwrap)")
+    p.add_argument("--sandbox", choices=SANDBOXES, default=None, help=SANDBOX_HELP)
     workspace_option(p)
 
     p = sub.add_parser("start", help="write an exercise's starter file into your workspace")
@@ -94,8 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", metavar="K/N", help="grade only shard K of N (1-based)")
     p.add_argument("--force", action="store_true", help="re-grade learners that already have a result")
     p.add_argument("--seed", type=int, metavar="N")
-    p.add_argument("--sandbox", choices=SANDBOXES, default="standard",
-                   help="strict also cuts network access and hides the grader's files (needs unshare/bwrap)")
+    p.add_argument("--sandbox", choices=SANDBOXES, default=None, help=SANDBOX_HELP)
 
     p = sub.add_parser("merge", help="join shard outputs of `grade batch` into one gradebook")
     p.add_argument("dirs", nargs="+", type=Path, metavar="DIR")

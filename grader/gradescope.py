@@ -31,15 +31,20 @@ def _through_link(path: Path, folder: Path) -> bool:
     return False
 
 
-def run_autograder(exercise_id: str, submission: Path, results: Path) -> int:
-    """Grade one Gradescope submission; always writes results.json, even when the grader fails."""
+def run_autograder(exercise_id: str, submission: Path, results: Path, sandbox: str | None = None) -> int:
+    """Grade one Gradescope submission; always writes results.json, even when the grader fails. With no sandbox
+    given: strict where this machine offers it, else standard (the log says which)."""
     from .grading.runner import grade
+    from .sandbox.launch import resolve_sandbox
     from .spec.catalog import find_exercise
     try:
         exercise = find_exercise(exercise_id)
+        sandbox, line = resolve_sandbox(sandbox)
     except GraderError as err:  # the autograder is misconfigured: say so on Gradescope too, not only in a log
         write_atomic(results, misconfigured_json(err.message))
         raise
+    if line:
+        print(line, flush=True)
     path = find_submission_file(submission, exercise.id)
     if path is None:
         result = missing_file_result(exercise, f"No file for {exercise.id} was found in your submission: upload "
@@ -47,7 +52,7 @@ def run_autograder(exercise_id: str, submission: Path, results: Path) -> int:
                                                f"{exercise.id}`).")
     else:
         try:
-            result = grade(exercise, path, shown_as=path.name)
+            result = grade(exercise, path, shown_as=path.name, sandbox=sandbox)
         except Exception as err:  # a grader bug: still a valid results.json, with the evidence for the instructor
             write_atomic(results, gradescope_json(grader_error_result(exercise, f"{type(err).__name__}: {err}")))
             print(f"grade: internal error ({type(err).__name__}: {err})", file=sys.stderr)
@@ -62,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exercise", required=True, metavar="ID")
     parser.add_argument("--submission", default="/autograder/submission", metavar="DIR")
     parser.add_argument("--results", default="/autograder/results/results.json", metavar="FILE")
+    parser.add_argument("--sandbox", choices=("standard", "strict"), default=None,
+                        help="default: strict where bwrap or unshare works here, else standard")
     args = parser.parse_args(argv)
     try:
-        return run_autograder(args.exercise, Path(args.submission), Path(args.results))
+        return run_autograder(args.exercise, Path(args.submission), Path(args.results), sandbox=args.sandbox)
     except GraderError as err:
         print(f"grade: {err.message}", file=sys.stderr)
         return err.exit_code

@@ -12,7 +12,7 @@ from ..errors import EXIT_INTERNAL, EXIT_OK, UsageError
 from ..reports.files import check_not_inside, check_output_dir
 from ..reports.gradebook import Row, status_counts
 from ..results import grader_failed, no_usable_file
-from ..sandbox.launch import strict_prefix
+from ..sandbox.launch import resolve_sandbox
 from ..spec.catalog import find_exercise
 from .discover import discover, short_list
 from .outdir import GRADEBOOK_CSV, claim, is_done, read_rows, write_gradebook
@@ -29,8 +29,9 @@ def _raise_terminated(signum, frame):
 
 
 def grade_batch(submissions: Path, *, exercise_id: str, out: Path, jobs: int | None, shard: str | None, force: bool,
-                seed: int | None, sandbox: str) -> int:
-    """Grade every learner under `submissions` (only shard "K/N" if given) into the output folder `out`."""
+                seed: int | None, sandbox: str | None) -> int:
+    """Grade every learner under `submissions` (only shard "K/N" if given) into the output folder `out`; with no
+    sandbox given, in strict mode where this machine offers it (and says so), else standard."""
     from ..spec.course import current_course
     print(current_course().describe(), flush=True)  # which course's definition grades the class
     exercise = find_exercise(exercise_id)
@@ -38,8 +39,9 @@ def grade_batch(submissions: Path, *, exercise_id: str, out: Path, jobs: int | N
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {jobs}.")
-    if sandbox == "strict":
-        strict_prefix()  # UsageError (exit 2) now, not a grader error for every learner
+    sandbox, line = resolve_sandbox(sandbox)  # strict asked for but unavailable: exit 2 now, before any learner
+    if line:
+        print(line, flush=True)
     out = check_output_dir(out, "--out")
     check_not_inside(out, submissions, "--out", "the submissions folder")
     learners = [item for item in discover(submissions, exercise, seed, sandbox)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..errors import EXIT_FAILED, EXIT_OK
 from ..reports.files import check_output_file, write_reports
 from ..reports.terminal import format_summary, use_color
 from ..results import GradeResult
+from ..sandbox.launch import resolve_sandbox
 from ..spec.catalog import find_exercise
 from ..spec.model import Exercise
 from .files import open_workspace, submission_file
@@ -17,8 +19,12 @@ SAVE_TO_GRADE = "save to grade again"  # what "grade again" means while `grade w
 
 
 def grade_exercise(exercise_id: str, *, submission: Path | None, json_path: Path | None, html_path: Path | None,
-                   seed: int | None, sandbox: str, workspace: Path | None) -> int:
-    """Exit code 0 when every case passed, 1 otherwise."""
+                   seed: int | None, sandbox: str | None, workspace: Path | None) -> int:
+    """Exit code 0 when every case passed, 1 otherwise. No sandbox given: strict where it works here, else
+    standard with a one-line notice."""
+    sandbox, line = resolve_sandbox(sandbox)
+    if sandbox == "standard" and line:
+        print(line, file=sys.stderr)
     result = grade_once(find_exercise(exercise_id), submission=submission, json_path=json_path,
                         html_path=html_path, seed=seed, sandbox=sandbox, workspace=workspace)
     return EXIT_OK if result.all_passed else EXIT_FAILED

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import EXIT_OK, GraderError
+from ..sandbox.launch import resolve_sandbox
 from ..spec.catalog import find_exercise
 from ..spec.model import Exercise
 from .files import open_workspace, submission_file
@@ -51,15 +52,18 @@ def watch_exercise(exercise_id: str, *, submission: Path | None, interval: float
     exercise = find_exercise(exercise_id)
     path = submission_file(exercise, open_workspace(workspace), submission, then=SAVE_TO_GRADE)
     interval = max(0.05, interval)
+    sandbox, line = resolve_sandbox(None)  # the same default as `grade ID`, decided once for the whole watch
+    if sandbox == "standard" and line:
+        print(line, file=sys.stderr)
     warned_missing = False
     try:
         watcher = FileWatcher(path)
-        _watch_round(exercise, path, workspace, "graded")
+        _watch_round(exercise, path, workspace, "graded", sandbox)
         while True:
             time.sleep(interval)
             if watcher.poll():
                 warned_missing = False
-                _watch_round(exercise, path, workspace, "re-graded")
+                _watch_round(exercise, path, workspace, "re-graded", sandbox)
             elif watcher.missing_polls * interval >= 2 and not warned_missing:
                 warned_missing = True
                 print(f"{path} is missing; waiting for it to come back.", flush=True)
@@ -68,12 +72,12 @@ def watch_exercise(exercise_id: str, *, submission: Path | None, interval: float
         return EXIT_OK
 
 
-def _watch_round(exercise: Exercise, path: Path, workspace: Path | None, reason: str) -> None:
+def _watch_round(exercise: Exercise, path: Path, workspace: Path | None, reason: str, sandbox: str) -> None:
     if sys.stdout.isatty():
         print("\033[2J\033[H", end="")  # clear the screen, like rustlings
     print(f"── {reason} at {datetime.now():%H:%M:%S} " + "─" * 40)
     try:
-        grade_once(exercise, submission=path, json_path=None, html_path=None, seed=None, sandbox="standard",
+        grade_once(exercise, submission=path, json_path=None, html_path=None, seed=None, sandbox=sandbox,
                    workspace=workspace, watching=True)
     except GraderError as err:  # e.g. the file vanished between the poll and the grading
         print(f"grade: {err.message}")

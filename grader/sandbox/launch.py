@@ -18,6 +18,10 @@ cannot reach one either: its root file system is an empty tmpfs into which `jail
 system's program and library folders, the interpreter's installation, NumPy, the files the interpreter maps to
 import NumPy, a minimal /dev and a fresh /proc; then an empty /tmp and the writable work folder. Site-packages
 folders inside those trees (where `grader` and `solutions` may be installed) are covered by empty tmpfs.
+
+Which tool works here (and the layout above) is probed once and remembered in the user's cache folder
+(probe_cache.py); a remembered answer is used only after a quick check that the tool still builds the jail.
+`resolve_sandbox` picks the default: strict where it works, else standard.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .. import PACKAGE_DIR
+from . import probe_cache
+from .workdir import remove_folder
 
 WORKER_SITE = "/worker-site"  # a top-level name: no bound tree can hold it
 SYSTEM_TREES = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -70,7 +76,7 @@ _IMPORT_NUMPY = "import sys\nsys.path.insert(0, sys.argv.pop(1))\nimport numpy\n
 # What -S leaves out but learner code may use: exit(), quit(), help(), copyright().
 _SITE_BUILTINS = "import site\nsite.setquit()\nsite.sethelper()\nsite.setcopyright()\n"
 _RUN = 'zygote_main() if sys.argv[1:] == ["zygote"] else supervise()\n'
-WORKER_PIECES = ("wire", "limits", "reaper", "worker_main", "supervisor", "zygote_server")
+WORKER_PIECES = ("wire", "confine", "limits", "reaper", "worker_main", "supervisor", "zygote_server")
 WORKER_SOURCE = _IMPORT_NUMPY + _SITE_BUILTINS + "".join(
     Path(__file__).with_name(f"{piece}.py").read_text(encoding="utf-8") for piece in WORKER_PIECES) + _RUN
 FILE_SIZE_LIMIT = 64 << 20
@@ -165,12 +171,35 @@ def _is_site(folder: str, entries: list[Path]) -> bool:
 def strict_prefix() -> list[str]:
     """The tool command that wraps the worker in strict mode; UsageError (exit 2) if this machine offers none."""
     if "prefix" not in _strict_cache:
-        _strict_cache["prefix"] = _probe_strict()
+        _strict_cache["prefix"] = _remembered_or_probed()
     if not _strict_cache["prefix"]:
         raise UsageError("--sandbox strict needs bubblewrap (`bwrap`) or unprivileged user namespaces "
                          "(`unshare --user`), and neither works here. Install bubblewrap "
                          "(apt-get install bubblewrap) or grade with --sandbox standard.")
     return list(_strict_cache["prefix"])
+
+
+def strict_available() -> bool:
+    """True when strict mode works on this machine (the probe's answer, remembered between runs)."""
+    try:
+        strict_prefix()
+    except UsageError:
+        return False
+    return True
+
+
+def resolve_sandbox(requested: str | None) -> tuple[str, str]:
+    """The sandbox to grade in and one line for the user saying which and why, when none was asked for ("" else):
+    strict where this machine offers it, else standard. Strict asked for but unavailable: UsageError (exit 2)."""
+    if requested is not None:
+        if requested == "strict":
+            strict_prefix()
+        return requested, ""
+    if strict_available():
+        return "strict", (f"Sandbox: strict ({strict_tool()}), the default where it works; "
+                          "--sandbox standard grades without the jail.")
+    return "standard", ("Sandbox: standard (no network or file system jail): strict mode needs bubblewrap (bwrap) "
+                        "or unshare, and neither works here.")
 
 
 def strict_tool() -> str:
@@ -184,6 +213,54 @@ def strict_command(workdir: str, source: str, *args: str) -> list[str]:
     return [*prefix, *jail_arguments(prefix[0], workdir), *worker_command(WORKER_SITE, source, *args)]
 
 
+def _remembered_or_probed() -> list[str]:
+    """The probe's remembered answer when it still holds (its tool still starts the jail), else a fresh probe."""
+    key = probe_cache.key_of([*map(str, (shutil.which("bwrap"), shutil.which("unshare"), interpreter())),
+                              *map(str, numpy_entries()), "/etc/ld.so.cache", __file__, str(PACKAGE_DIR.parent),
+                              sys.version, str(os.getuid())])
+    saved = probe_cache.load(key)
+    if saved is not None and _still_starts(saved["prefix"], saved["layout"]):
+        _cache["layout"] = saved["layout"]
+        return saved["prefix"]
+    prefix = _probe_strict()
+    if prefix:
+        probe_cache.save(key, prefix, _cache["layout"])
+    else:
+        probe_cache.forget()
+    return prefix
+
+
+def _still_starts(prefix: list[str], layout: dict) -> bool:
+    """A quick check of a remembered answer: every path it names is there and the tool still builds the jail
+    (bubblewrap: the whole jail, ~10 ms; unshare: its namespaces, as the whole recipe costs ~0.1 s)."""
+    paths = [prefix[0], *layout["prefixes"], *layout["numpy"], *layout["files"]]
+    if not all(os.path.exists(path) for path in paths):
+        return False
+    if Path(prefix[0]).name == "unshare":
+        return _namespaces_work(prefix)
+    workdir = tempfile.mkdtemp(prefix="grade-probe-")
+    try:
+        command = [*prefix, *jail_arguments(prefix[0], workdir, layout), "true"]
+        return subprocess.run(command, cwd=workdir, capture_output=True, timeout=20, env=_PROBE_ENV).returncode == 0
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return False
+    finally:
+        remove_workdir(workdir)
+
+
+def _namespaces_work(prefix: list[str]) -> bool:
+    """Does the tool create its namespaces here at all? (~5 ms: where it cannot, the probe stops before the
+    ~0.15 s it takes to find the files the interpreter maps.)"""
+    if Path(prefix[0]).name == "unshare":
+        command = [*prefix[:prefix.index("--")], "true"]
+    else:
+        command = [*prefix, "--ro-bind", "/", "/", "true"]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=20, env=_PROBE_ENV, cwd="/").returncode == 0
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return False
+
+
 def _probe_strict() -> list[str]:
     """The first tool whose jail really starts the interpreter and imports NumPy here; [] if none does."""
     bwrap, unshare = shutil.which("bwrap"), shutil.which("unshare")
@@ -194,6 +271,8 @@ def _probe_strict() -> list[str]:
         candidates.append([unshare, "--user", "--map-root-user", "--net", "--mount", "--pid", "--ipc", "--uts",
                            "--fork", "--kill-child", "--mount-proc", "--", "sh", "-c", _UNSHARE_SCRIPT, "sh"])
     for prefix in candidates:
+        if not _namespaces_work(prefix):
+            continue
         workdir = tempfile.mkdtemp(prefix="grade-probe-")
         try:
             command = [*prefix, *jail_arguments(prefix[0], workdir), *worker_command(WORKER_SITE, _IMPORT_NUMPY)]
@@ -209,7 +288,7 @@ def _probe_strict() -> list[str]:
 
 def remove_workdir(workdir: str) -> None:
     """Remove a worker's folder and, for unshare, the empty mount point its jail's root was built on."""
-    shutil.rmtree(workdir, ignore_errors=True)
+    remove_folder(workdir)  # the worker shaped it: no depth, permission or link may break the removal
     try:
         os.rmdir(workdir + ".root")
     except OSError:

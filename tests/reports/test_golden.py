@@ -90,7 +90,7 @@ def test_exercise_results_are_unchanged(exercise_id, kind, tmp_path, workspace, 
     submission = tmp_path / f"{exercise_id.replace('-', '_')}.py"
     submission.write_text(source, encoding="utf-8")
     code, _, _ = run_cli(exercise_id, "--submission", submission, "--seed", SEED, "--json", tmp_path / "r.json",
-                         "--html", tmp_path / "r.html")
+                         "--html", tmp_path / "r.html", "--sandbox", "standard")
     assert code == (0 if kind == "correct" else 1)
     _check(f"{exercise_id}-{kind}.json", tmp_path / "r.json", tmp_path)
 
@@ -111,7 +111,8 @@ def test_batch_gradebook_is_unchanged(tmp_path, workspace, run_cli):
         source = _starter("exercise-2") if kind == "starter" else SUBMISSIONS["exercise-2"][kind]
         (folder / "exercise_2.py").write_text(source, encoding="utf-8")
     out = tmp_path / "graded"
-    run_cli("batch", submissions, "--exercise", "exercise-2", "--out", out, "--seed", SEED, "--jobs", "1")
+    run_cli("batch", submissions, "--exercise", "exercise-2", "--out", out, "--seed", SEED, "--jobs", "1",
+            "--sandbox", "standard")  # the default, strict, names the tool: fixed here so the files match anywhere
     for name in ("gradebook.csv", "gradebook.json", "junit.xml"):
         _check(f"batch-{name}", out / name, tmp_path)
 
@@ -123,7 +124,7 @@ def test_gradescope_results_are_unchanged(tmp_path, workspace):
     (submission / "exercise_2.py").write_text(SUBMISSIONS["exercise-2"]["mistake"], encoding="utf-8")
     results = tmp_path / "results" / "results.json"
     results.parent.mkdir()
-    run_autograder("exercise-2", submission, results)
+    run_autograder("exercise-2", submission, results, sandbox="standard")
     _check("gradescope-results.json", results, tmp_path)
     json.loads(results.read_text(encoding="utf-8"))
     shutil.rmtree(submission)

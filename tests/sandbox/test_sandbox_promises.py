@@ -189,7 +189,7 @@ def _host_paths_a_learner_must_not_see(marker: Path) -> list[str]:
     paths = [REPO, REPO / "exercises", *REPO.glob("exercises/*.yaml"), REPO / "solutions" / "conv.py", marker,
              Path(sysconfig.get_paths()["purelib"]) / "grader", numpy_site / "grader", numpy_site / "solutions"]
     for folder in (numpy_site, *layout["hidden"], Path.home(), "/root", "/home", "/work", "/etc", "/var", "/opt",
-                   "/srv", "/mnt", "/tmp"):
+                   "/srv", "/mnt", "/media", "/tmp", "/var/tmp", "/run", "/dev/shm"):
         if Path(folder).is_dir():
             paths += [entry for entry in Path(folder).iterdir() if str(entry) not in layout["numpy"]]
     shown = [*layout["prefixes"], *layout["files"]]
