@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,9 @@ def discover(submissions: Path, exercise: Exercise, seed: int | None, sandbox: s
         if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix == ".py"):
             continue
         if entry.is_dir():
-            learner_id, file = entry.name, find_submission_file(entry, exercise.id)
+            learner_id, file = safe_id(entry.name), find_submission_file(entry, exercise.id)
         else:  # a .py file, or a link to nothing (recorded as an error, with the reason)
-            learner_id, file = entry.stem, entry if entry.is_file() else None
+            learner_id, file = safe_id(entry.stem), entry if entry.is_file() else None
         if learner_id in learners:
             raise UsageError(f"learner '{learner_id}' appears twice in {submissions} (a file and a folder?); "
                              "keep one.")
@@ -47,8 +48,9 @@ def nothing_to_grade(submissions: Path, exercise: Exercise) -> str:
     """Why SUBMISSIONS holds no gradable file, listing what it does hold."""
     expected = f"{exercise.id.replace('-', '_')}.py"
     entries = sorted(submissions.iterdir())
-    folders = [entry.name + "/" for entry in entries if entry.is_dir() and not entry.name.startswith((".", "_"))]
-    others = [entry.name + ("/" if entry.is_dir() else "") for entry in entries]
+    folders = [safe_id(entry.name) + "/" for entry in entries
+               if entry.is_dir() and not entry.name.startswith((".", "_"))]
+    others = [safe_id(entry.name) + ("/" if entry.is_dir() else "") for entry in entries]
     others = [name for name in others if name not in folders]
     if not entries:
         found = "is empty"
@@ -65,6 +67,16 @@ def nothing_to_grade(submissions: Path, exercise: Exercise) -> str:
         found = "holds " + "; and ".join(parts)
     return (f"{submissions} {found}: there is nothing to grade for {exercise.id}. Give a folder with one entry per "
             f"learner: alice.py, or alice/{expected}.")
+
+
+def safe_id(name: str) -> str:
+    """A learner id (a file or folder name) as plain printable text: control, format and line-breaking characters
+    and undecodable bytes become visible escapes such as `\\x1b`, as in the terminal summary (newlines and tabs too),
+    so an id cannot repaint the terminal, forge a line of the progress, or break a file name or the gradebook."""
+    return "".join(ascii(ch)[1:-1] if unicodedata.category(ch) in _UNSAFE else ch for ch in name)
+
+
+_UNSAFE = ("Cc", "Cf", "Cs", "Zl", "Zp")  # control, format, lone surrogates (undecodable bytes), line/paragraph breaks
 
 
 def _count(items: list, one: str, many: str = "") -> str:

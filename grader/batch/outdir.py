@@ -11,7 +11,7 @@ from ..reports.files import write_reports
 from ..reports.gradebook import Row, status_of, to_csv, to_json
 from ..reports.junit import to_junit
 from ..results import GradeResult, grader_failed, read_result, write_atomic
-from .discover import Learner
+from .discover import Learner, safe_id
 
 LEARNERS = "learners"  # one folder per learner below it
 MANIFEST = "batch.json"  # {exercise, seed}: which batch the folder holds
@@ -74,7 +74,8 @@ def read_rows(out: Path) -> list[Row]:
     for path in sorted((out / LEARNERS).glob(f"*/{RESULT}")):
         result = read_result(path)
         learner = result.extras.get("batch", {}).get("learner", path.parent.name)
-        rows.append(Row(learner, status_of(result), result))  # never a stored status: older folders used others
+        # ids as discover() makes them, also in folders written by older versions; never a stored status either
+        rows.append(Row(safe_id(str(learner)), status_of(result), result))
     return sorted(rows, key=lambda row: row.learner)
 
 

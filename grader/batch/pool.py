@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..reports.gradebook import Status, status_of
 from ..results import GradeResult, grader_error_result, missing_file_result
+from ..sandbox.reaper import GradingSubreaper
 from ..spec.model import Exercise
 from .discover import Learner
 from .outdir import write_learner
@@ -110,6 +111,7 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
         proc.start()
         return proc
 
+    adopter = GradingSubreaper().__enter__()  # a dead grading process's orphans come here, and die before a write
     procs = {index: start(index) for index in range(jobs)}
     inflight: dict[int, str] = {}
     remaining = len(learners)
@@ -121,6 +123,7 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
                 for index, proc in list(procs.items()):
                     if not proc.is_alive() and index in inflight:  # the grading process itself died
                         learner = by_id[inflight.pop(index)]
+                        adopter.sweep(adopted_only=True)
                         write_learner(out, learner, grader_error_result(exercise, f"grading process ended "
                                                                                   f"({proc.exitcode})"))
                         remaining -= 1
@@ -145,3 +148,4 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
             if proc.is_alive():
                 proc.kill()
                 proc.join()
+        adopter.__exit__(None, None, None)

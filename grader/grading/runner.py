@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..results import LOAD_FAILURES, GradeResult, Kind, Outcome, lost_case, unusable_file_cases
 from ..sandbox.client import MAX_SUBMISSION_BYTES
 from ..sandbox.launch import strict_tool
+from ..sandbox.reaper import GradingSubreaper
 from ..spec.model import Exercise
 from .evaluate import Evaluator
 
@@ -34,22 +35,25 @@ def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_a
     problem = _unusable(Path(submission))
     if problem:
         return _result(exercise, unusable_file_cases(exercise, problem), shown_as, seed, started, summary=problem)
-    evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError if strict is unavailable
-    evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
-    try:
-        from ..reports.html import report_template
-        report_template()  # the worker needs ~0.3 s to start: load the report template meanwhile
-        import pytest
+    with GradingSubreaper() as adopter:  # orphans of the worker's processes come back here, not to init
+        evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError: strict unavailable
+        evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
+        try:
+            from ..reports.html import report_template
+            report_template()  # the worker needs ~0.3 s to start: load the report template meanwhile
+            import pytest
 
-        from .plugin import PLUGIN_NAME, GradingPlugin
-        plugin = GradingPlugin(evaluator, exercise.cases)
-        with _environment(_PYTEST_ENV):
-            _run_pytest(pytest, plugin, PLUGIN_NAME)
-        from .showcase import run_showcase
-        # unscored: the learner's function on a picture, for the report; not after cases ran out of time
-        extras = {} if evaluator.pace.stopped else run_showcase(evaluator)
-    finally:
-        evaluator.close()
+            from .plugin import PLUGIN_NAME, GradingPlugin
+            plugin = GradingPlugin(evaluator, exercise.cases)
+            with _environment(_PYTEST_ENV):
+                _run_pytest(pytest, plugin, PLUGIN_NAME)
+            from .showcase import run_showcase
+            # unscored: the learner's function on a picture, for the report; not after cases ran out of time
+            extras = {} if evaluator.pace.stopped else run_showcase(evaluator)
+        finally:
+            evaluator.close()
+        if not adopter.sweep():  # a survivor could rewrite the result or the report once they are written
+            raise RuntimeError("processes started by the submission could not all be stopped")
     cases = [plugin.results.get(case.name) or lost_case(case) for case in exercise.cases]
     evaluator.settle(cases)
     result = _result(exercise, cases, shown_as, seed, started)

@@ -51,12 +51,21 @@ def to_csv(rows: list[Row]) -> str:
     names = case_names(rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["learner", "score", "max_score", "status", *names])
+    writer.writerow(["learner", "score", "max_score", "status", *map(csv_text, names)])
     for row in rows:
         points = {case.name: case.points for case in row.result.cases}
-        writer.writerow([row.learner, f"{row.result.score:g}", f"{row.result.max_score:g}", row.status,
+        writer.writerow([csv_text(row.learner), f"{row.result.score:g}", f"{row.result.max_score:g}", row.status,
                          *(f"{points[name]:g}" if name in points else "" for name in names)])
     return buffer.getvalue()
+
+
+def csv_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting with = + - @ (or tab, CR) would be run as a formula
+    (`=HYPERLINK(...)`), so it gets a leading apostrophe, the usual neutraliser (OWASP, "CSV injection")."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(rows: list[Row], exercise: str) -> str:

@@ -6,6 +6,11 @@ worker before it runs Python.
 
 import os
 
+if __name__ != "__main__":  # imported by the grader; in the worker all pieces share one namespace (launch.py)
+    from .confine import confine, drop_capabilities
+
+WORKER_UID_BASE = 0x7F000000  # root's workers: uid/gid this + pid, owned by no file or user, one per worker
+
 
 def apply_limits(values):
     """Set each RLIMIT named in `values` (soft and hard), never above a hard limit already in force."""
@@ -19,30 +24,30 @@ def apply_limits(values):
 
 
 def drop_root(workdir):
-    """Graded by root, learner code runs as `nobody` where Python stays usable so, else as root without capabilities
-    (so it cannot read or write the grader's memory, ptrace it, or override file permissions)."""
+    """Before learner code runs: everything but `workdir` read-only (confine.py), and graded by root, an
+    unprivileged uid of this worker's own that can still read Python and NumPy (so it cannot write root's files,
+    signal the grader or another learner's worker, read the grader's memory or ptrace it)."""
+    import numpy as np  # imported already: the worker's own copy, from its site folder
+    numpy_site = os.path.dirname(os.path.dirname(np.__file__))  # links, in standard mode: check where they lead
+    libraries = [os.path.dirname(os.__file__), numpy_site, os.path.realpath(os.path.dirname(np.__file__))]
+    needed = {os.path.realpath(path) for path in (*libraries, __import__("sys").base_prefix)}
+    needed |= {os.path.realpath(os.path.join(numpy_site, name)) for name in os.listdir(numpy_site)}
+    confine(workdir, sorted(needed))
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return
-    import numpy as np  # imported already: the worker's own copy, from its site folder
-    try:
-        import pwd
-        entry = pwd.getpwnam("nobody")
-        uid, gid = entry.pw_uid, entry.pw_gid
-    except (ImportError, KeyError):
-        uid = gid = 65534
-    numpy_site = os.path.dirname(os.path.dirname(np.__file__))  # links, in standard mode: check where they lead
-    libraries = [os.path.dirname(os.__file__), numpy_site, os.path.realpath(os.path.dirname(np.__file__)), workdir]
-    if all(_world_reachable(path) for path in libraries):
+    uid = gid = WORKER_UID_BASE + os.getpid() % (1 << 22)  # pids of live processes differ, so do their uids
+    if all(_world_reachable(path) for path in [*libraries, os.path.dirname(workdir)]):
         try:
             for name in ["", *os.listdir(workdir)]:  # the worker's own folder stays the learner's to use
                 os.lchown(os.path.join(workdir, name), uid, gid)
             os.setgroups([])
             os.setresgid(gid, gid, gid)
             os.setresuid(uid, uid, uid)
+            drop_capabilities()  # none are left; this sets no_new_privs
             return
         except OSError:
-            pass  # e.g. in a user namespace that does not map `nobody`: drop the capabilities instead
-    _drop_capabilities()
+            pass  # e.g. in a user namespace that maps no other uid: drop the capabilities instead
+    drop_capabilities()
 
 
 def _world_reachable(path):
@@ -58,16 +63,3 @@ def _world_reachable(path):
     except OSError:
         return False
     return True
-
-
-def _drop_capabilities():
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: no setuid programs
-        for number in range(64):
-            libc.prctl(24, number, 0, 0, 0)  # PR_CAPBSET_DROP: no capabilities back through exec
-        header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
-        libc.capset(header, (ctypes.c_uint32 * 6)())  # effective, permitted, inheritable: none
-    except (OSError, AttributeError):
-        pass  # not Linux
