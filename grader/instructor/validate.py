@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -12,10 +13,13 @@ from ..results import Outcome
 
 QUIZ_SEEDS = (0, 1, 2, 7, 123)
 
-# A submission that runs a function of solutions/ (loaded from its path under a private name, since the worker
-# runs isolated): the reference, or a misconception, graded like any learner file.
-_STANDIN = '''import importlib, importlib.util, sys
-_spec = importlib.util.spec_from_file_location("_cnn_validate", {init!r}, submodule_search_locations=[{folder!r}])
+# A submission that runs a function of solutions/, graded like any learner file: the reference, or a misconception.
+# The solutions package is copied beside it, so the worker (which may not see the course: confined, strict, or a
+# checkout in a private folder) loads the package from its own work folder, under a private name.
+_STANDIN = '''import importlib, importlib.util, os, sys
+_folder = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("_cnn_validate", os.path.join(_folder, "__init__.py"),
+                                               submodule_search_locations=[_folder])
 _package = importlib.util.module_from_spec(_spec)
 sys.modules["_cnn_validate"] = _package
 _spec.loader.exec_module(_package)
@@ -23,20 +27,24 @@ _spec.loader.exec_module(_package)
 '''
 
 
-def standin_source(dotted: str, entry_name: str) -> str:
+def _solutions_folder(dotted: str) -> Path:
     from ..spec.course import use_course_solutions
     use_course_solutions()
+    return Path(importlib.import_module(dotted.split(".")[0]).__file__).resolve().parent
+
+
+def standin_source(dotted: str, entry_name: str) -> str:
     module_name, _, attr = dotted.rpartition(".")
-    top = module_name.split(".")[0]
-    folder = Path(importlib.import_module(top).__file__).resolve().parent
-    return _STANDIN.format(init=str(folder / "__init__.py"), folder=str(folder), name=entry_name,
-                           rest=module_name[len(top):], attr=attr)
+    return _STANDIN.format(name=entry_name, rest=module_name[len(module_name.split(".")[0]):], attr=attr)
 
 
 def _grade_source(exercise, source: str, label: str, dotted: str | None = None):
     from ..grading.runner import grade
     shown = _origin(dotted) if dotted else f"the {label}"  # messages say "write your code in <this>"
     with tempfile.TemporaryDirectory(prefix="grade-validate-") as folder:
+        if dotted:  # the package's modules become the submission's siblings, which the worker gets a copy of
+            for module in _solutions_folder(dotted).glob("*.py"):
+                shutil.copyfile(module, Path(folder) / module.name)
         path = Path(folder) / f"{exercise.entry.name}_{label}.py"
         path.write_text(source, encoding="utf-8")
         return grade(exercise, path, shown_as=shown)

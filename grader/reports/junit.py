@@ -6,6 +6,7 @@ from xml.etree import ElementTree as ET
 
 from ..results import grader_failed
 from .gradebook import Row, Status
+from .terminal import visible  # XML 1.0 forbids most control characters: show them as escapes
 
 
 def to_junit(rows: list[Row], exercise: str) -> str:
@@ -21,11 +22,11 @@ def to_junit(rows: list[Row], exercise: str) -> str:
         lost = [c.name for c in row.result.cases if not c.passed]
         if row.status == Status.ERROR:
             why = "the grader failed" if grader_failed(row.result) else "no usable file"
-            ET.SubElement(case, "error", message=f"error: {why} ({score})").text = row.result.summary
+            ET.SubElement(case, "error", message=f"error: {why} ({score})").text = visible(row.result.summary)
         elif row.status != Status.PASSED:
             element = ET.SubElement(case, "failure", message=f"{row.status}: {score}")
             more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
-            element.text = row.result.summary + (f"\nCases lost: {', '.join(lost[:5])}{more}" if lost else "")
+            element.text = visible(row.result.summary + (f"\nCases lost: {', '.join(lost[:5])}{more}" if lost else ""))
         ET.SubElement(case, "system-out").text = f"score {score}"
     root = ET.Element("testsuites")
     root.append(suite)
