@@ -75,8 +75,8 @@ def write_reports(result: GradeResult, json_path: Path | None = None, html_path:
 
 
 def result_json(result: GradeResult) -> str:
-    # Quiz reports have always ended with a newline and exercise results never: tests/golden pins both bytes.
-    return result.to_json() + ("\n" if result.kind == "quiz" else "")
+    """A result file's text: the one serialization, ending in a newline like every text file the grader writes."""
+    return result.to_json() + "\n"
 
 
 def _write(path: Path, write) -> None:
