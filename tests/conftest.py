@@ -47,3 +47,34 @@ def reference_source(*modules: str) -> str:
         body = (REPO / "solutions" / f"{module}.py").read_text()
         parts.append("\n".join(line for line in body.splitlines() if not line.startswith("from .")))
     return "\n\n".join(parts) + "\n"
+
+
+def tiny_flatten_yaml(case_seconds: float = 1, total_seconds: float = 3, full: bool = False) -> str:
+    """A tiny exercise (flatten) for batch and sandbox tests: one public case; with `full`, also a case worth two
+    points, a hidden case and a known mistake."""
+    text = f"""schema_version: 1
+id: tiny-flatten
+title: "flatten: one row per sample"
+concept: "Merge every axis after the first into one."
+entry_point: {{name: flatten, signature: "flatten(x, start_dim=1)"}}
+starter: "def flatten(x, start_dim=1):\\n    raise NotImplementedError\\n"
+reference: solutions.flatten
+limits: {{case_seconds: {case_seconds}, total_seconds: {total_seconds}, import_seconds: 3, memory_mb: 512}}
+"""
+    if full:
+        text += """misconceptions:
+  - {name: batch flattened too, explanation: "keep axis 0.", reference: solutions.misconceptions.flatten_batch_too}
+"""
+    text += """cases:
+  - name: small batch
+    args: {x: {shape: [2, 3, 2]}}
+"""
+    if full:
+        text += """  - name: worth two
+    points: 2
+    args: {x: {shape: [3, 2, 2, 2]}}
+  - name: hidden large
+    visibility: hidden
+    args: {x: {shape: [4, 5, 6]}}
+"""
+    return text

@@ -13,29 +13,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import tiny_flatten_yaml
 
-TINY = """schema_version: 1
-id: tiny-flatten
-title: "flatten: one row per sample"
-concept: "Merge every axis after the first into one."
-entry_point: {name: flatten, signature: "flatten(x, start_dim=1)"}
-starter: |
-  def flatten(x, start_dim=1):
-      raise NotImplementedError
-reference: solutions.flatten
-limits: {case_seconds: 0.3, total_seconds: 1, import_seconds: 3, memory_mb: 512}
-misconceptions:
-  - {name: batch flattened too, explanation: "keep axis 0.", reference: solutions.misconceptions.flatten_batch_too}
-cases:
-  - name: small batch
-    args: {x: {shape: [2, 3, 2]}}
-  - name: worth two
-    points: 2
-    args: {x: {shape: [3, 2, 2, 2]}}
-  - name: hidden large
-    visibility: hidden
-    args: {x: {shape: [4, 5, 6]}}
-"""
+TINY = tiny_flatten_yaml(case_seconds=0.3, total_seconds=1, full=True)
 
 CORRECT = "import numpy as np\n\ndef flatten(x, start_dim=1):\n    return x.reshape(x.shape[0], -1)\n"
 LEARNERS = {

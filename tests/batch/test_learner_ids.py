@@ -11,19 +11,9 @@ import pytest
 
 from grader.batch.discover import safe_id
 from grader.reports.gradebook import csv_text
+from conftest import tiny_flatten_yaml
 
-TINY = """schema_version: 1
-id: tiny-flatten
-title: "flatten: one row per sample"
-concept: "Merge every axis after the first into one."
-entry_point: {name: flatten, signature: "flatten(x, start_dim=1)"}
-starter: "def flatten(x, start_dim=1):\\n    raise NotImplementedError\\n"
-reference: solutions.flatten
-limits: {case_seconds: 1, total_seconds: 3, import_seconds: 3, memory_mb: 512}
-cases:
-  - name: small batch
-    args: {x: {shape: [2, 3, 2]}}
-"""
+TINY = tiny_flatten_yaml()
 CORRECT = "def flatten(x, start_dim=1):\n    return x.reshape(x.shape[0], -1)\n"
 # File names a learner chooses: formulas for a spreadsheet, escape sequences, line breaks and bidi for a terminal.
 HOSTILE_NAMES = ['=HYPERLINK("https:evil.example","x")', "+cmd", "-2+3", "@SUM(A1)", "\tlead",

@@ -21,6 +21,7 @@ from grader.results import Kind, Outcome
 from grader.sandbox import client, launch
 from grader.spec.catalog import find_exercise
 from grader.grading.runner import grade
+from conftest import tiny_flatten_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SHOW_ENVIRONMENT = """
@@ -316,20 +317,7 @@ def test_standard_mode_is_reported(tmp_path, exercise):
     assert grade(exercise, _write(tmp_path, SHOW_ENVIRONMENT)).to_dict()["sandbox"] == "standard"
 
 
-TINY = """schema_version: 1
-id: tiny-flatten
-title: "flatten: one row per sample"
-concept: "Merge every axis after the first into one."
-entry_point: {name: flatten, signature: "flatten(x, start_dim=1)"}
-starter: |
-  def flatten(x, start_dim=1):
-      raise NotImplementedError
-reference: solutions.flatten
-limits: {case_seconds: 1, total_seconds: 3, import_seconds: 3, memory_mb: 512}
-cases:
-  - name: small batch
-    args: {x: {shape: [2, 3, 2]}}
-"""
+TINY = tiny_flatten_yaml()
 SLOW = "import time\n\ndef flatten(x, start_dim=1):\n    time.sleep(0.15)\n    return x.reshape(len(x), -1)\n"
 
 

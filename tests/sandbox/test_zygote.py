@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import reference_source
+from conftest import reference_source, tiny_flatten_yaml
 from grader.results import Outcome
 from grader.sandbox import client, launch, zygote
 from grader.spec.catalog import find_exercise
@@ -274,18 +274,7 @@ def test_a_zygote_that_never_answers_falls_back_to_a_direct_spawn(zygote_on, sma
     assert grade(small, path).score == small.max_score
 
 
-TINY = """schema_version: 1
-id: tiny-flatten
-title: "flatten: one row per sample"
-concept: "Merge every axis after the first into one."
-entry_point: {name: flatten, signature: "flatten(x, start_dim=1)"}
-starter: "def flatten(x, start_dim=1):\\n    raise NotImplementedError\\n"
-reference: solutions.flatten
-limits: {case_seconds: 1, total_seconds: 3, import_seconds: 3, memory_mb: 512}
-cases:
-  - name: small batch
-    args: {x: {shape: [2, 3, 2]}}
-"""
+TINY = tiny_flatten_yaml()
 FLATTEN = "def flatten(x, start_dim=1):\n    return x.reshape(x.shape[0], -1)\n"
 
 
