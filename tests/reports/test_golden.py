@@ -18,10 +18,13 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("GRADER_GOLDEN_UPDATE") == "1"
 SEED = "0"
 
-CONV_FLIPPED = reference_source("conv").replace("def conv2d(x, weight", "def _reference_conv2d(x, weight") + '''
+CONV_FLIPPED = reference_source("conv") + '''
+
+_reference_conv2d = conv2d
+
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):
-    return _reference_conv2d(x, weight[:, :, ::-1, ::-1], bias, stride, padding)
+    return _reference_conv2d(x, weight[:, :, ::-1, ::-1], bias, stride, padding)  # the known mistake: flipped
 '''
 POOL_ZERO_PAD = '''import numpy as np
 
