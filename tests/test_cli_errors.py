@@ -243,3 +243,23 @@ def test_an_os_error_on_a_temporary_file_names_the_file_it_was_for(workspace, ru
     code, out, err = run_cli("list")
     _refused((code, out, err), "cannot use /somewhere/r.json (No such file or directory)")
     assert ".tmp" not in err
+
+
+def test_a_reader_that_leaves_early_never_costs_the_reports(tmp_path, workspace):
+    """`grade exercise-2 | head -3`: the reports are written before anything is printed. Unbuffered output (-u)
+    makes the first print meet the closed pipe, as a long summary does once it outgrows the pipe's buffer."""
+    submission = tmp_path / "exercise_2.py"
+    submission.write_text("def conv2d(x, weight, bias=None, stride=1, padding=0):\n    return None\n")
+    reader, writer = os.pipe()
+    os.close(reader)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    try:
+        run = subprocess.run([sys.executable, "-u", "-m", "grader", "exercise-2", "--submission", str(submission),
+                              "--sandbox", "standard", "--json", str(tmp_path / "r.json"),
+                              "--html", str(tmp_path / "r.html")],
+                             stdout=writer, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    finally:
+        os.close(writer)
+    assert run.stderr == "", run.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["score"] == 0
+    assert "did you forget a `return`" in (tmp_path / "r.html").read_text().lower()

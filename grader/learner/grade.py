@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_FAILED, EXIT_OK
+from ..errors import EXIT_FAILED, EXIT_OK, GraderError
 from ..reports.files import check_output_file, write_reports
 from ..reports.terminal import format_summary, use_color
 from ..results import GradeResult
@@ -44,8 +44,14 @@ def grade_once(exercise: Exercise, *, submission: Path | None, json_path: Path |
     if watching:
         _say_save(result)
     space.record(result)
+    try:  # before any printing: a reader that closes the pipe early (`grade ... | head`) must not cost the reports
+        write_reports(result, json_out, html_out)
+        unwritten = None
+    except GraderError as err:
+        unwritten = err
     print(format_summary(result, color=use_color()))
-    write_reports(result, json_out, html_out)  # after the summary: a path that fails late costs no result
+    if unwritten:  # said after the summary, so a path that fails late still shows the learner the result
+        raise unwritten
     print(f"Report: {html_out}")
     print(next_step(result, exercise, space))
     return result
