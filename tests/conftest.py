@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -78,3 +80,23 @@ limits: {{case_seconds: {case_seconds}, total_seconds: {total_seconds}, import_s
     args: {x: {shape: [4, 5, 6]}}
 """
     return text
+
+
+def strict_prefix_for(tool: str, monkeypatch) -> list[str]:
+    """Strict mode's command with `tool` alone. Skips only where the tool is missing or the kernel refuses its
+    namespaces; where the tool works, a jail that fails to start is a failure, never a skip."""
+    from grader.sandbox import launch
+
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} is not installed")
+    works = {"bwrap": [path, "--ro-bind", "/", "/", "--unshare-all", "true"],
+             "unshare": [path, "--user", "--map-root-user", "--mount", "--pid", "--net", "--fork", "true"]}[tool]
+    if subprocess.run(works, capture_output=True, timeout=20).returncode != 0:
+        pytest.skip(f"{tool} is installed but cannot create namespaces on this machine")
+    which = shutil.which
+    with monkeypatch.context() as patch:
+        patch.setattr(launch.shutil, "which", lambda name: which(name) if name == tool else None)
+        prefix = launch._probe_strict()
+    assert prefix and Path(prefix[0]).name == tool, f"{tool} works here, but the strict jail built with it does not"
+    return prefix

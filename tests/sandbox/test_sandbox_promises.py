@@ -21,7 +21,7 @@ from grader.results import Kind, Outcome
 from grader.sandbox import client, launch
 from grader.spec.catalog import find_exercise
 from grader.grading.runner import grade
-from conftest import tiny_flatten_yaml
+from conftest import strict_prefix_for, tiny_flatten_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SHOW_ENVIRONMENT = """
@@ -162,24 +162,6 @@ def test_strict_unavailable_is_a_usage_error_with_exit_2(tmp_path, exercise, mon
     assert code == 2 and "--sandbox strict needs bubblewrap" in err and "Traceback" not in err
 
 
-def _strict_prefix_for(tool: str, monkeypatch) -> list[str]:
-    """Strict mode's command with `tool` alone. Skips only where the tool is missing or the kernel refuses its
-    namespaces; where the tool works, a jail that fails to start is a failure, never a skip."""
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed")
-    works = {"bwrap": [path, "--ro-bind", "/", "/", "--unshare-all", "true"],
-             "unshare": [path, "--user", "--map-root-user", "--mount", "--pid", "--net", "--fork", "true"]}[tool]
-    if subprocess.run(works, capture_output=True, timeout=20).returncode != 0:
-        pytest.skip(f"{tool} is installed but cannot create namespaces on this machine")
-    which = shutil.which
-    with monkeypatch.context() as patch:
-        patch.setattr(launch.shutil, "which", lambda name: which(name) if name == tool else None)
-        prefix = launch._probe_strict()
-    assert prefix and Path(prefix[0]).name == tool, f"{tool} works here, but the strict jail built with it does not"
-    return prefix
-
-
 def _host_paths_a_learner_must_not_see(marker: Path) -> list[str]:
     """The checkout, the course files, every installed copy of the grader, the folders beside NumPy and in the
     interpreter's site-packages, the users' homes, /work, /etc, /var, /opt and the host's /tmp; less the folders
@@ -200,7 +182,7 @@ def _host_paths_a_learner_must_not_see(marker: Path) -> list[str]:
 
 @pytest.mark.parametrize("tool", ["bwrap", "unshare"])
 def test_strict_mode_cuts_the_network_and_shows_only_its_allow_list(tool, tmp_path, exercise, monkeypatch):
-    monkeypatch.setitem(launch._strict_cache, "prefix", _strict_prefix_for(tool, monkeypatch))
+    monkeypatch.setitem(launch._strict_cache, "prefix", strict_prefix_for(tool, monkeypatch))
     marker = tmp_path / "host-secret.txt"
     marker.write_text("only on the host")
     hidden = _host_paths_a_learner_must_not_see(marker)

@@ -24,6 +24,7 @@ import pytest
 from grader.grading.runner import grade
 from grader.sandbox import client, launch, probe_cache
 from grader.spec.catalog import find_exercise
+from conftest import strict_prefix_for
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "adversarial"
@@ -41,18 +42,7 @@ def exercise():
 def tool(request, monkeypatch) -> str:
     """Strict mode with one tool alone (skipped only where the tool is missing or the kernel refuses it)."""
     name = request.param
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed")
-    works = {"bwrap": [path, "--ro-bind", "/", "/", "--unshare-all", "true"],
-             "unshare": [path, "--user", "--map-root-user", "--mount", "--pid", "--net", "--fork", "true"]}[name]
-    if subprocess.run(works, capture_output=True, timeout=20).returncode != 0:
-        pytest.skip(f"{name} is installed but cannot create namespaces on this machine")
-    which = shutil.which
-    with monkeypatch.context() as patch:
-        patch.setattr(launch.shutil, "which", lambda wanted: which(wanted) if wanted == name else None)
-        prefix = launch._probe_strict()
-    assert prefix and Path(prefix[0]).name == name
+    prefix = strict_prefix_for(name, monkeypatch)
     monkeypatch.setitem(launch._strict_cache, "prefix", prefix)
     return name
 
