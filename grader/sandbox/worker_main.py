@@ -15,6 +15,15 @@ if __name__ != "__main__":  # imported by the grader; in the worker all pieces s
     from .limits import drop_root
     from .wire import encode_array, encode_message, read_message, unpack
 
+# The input check's tools, bound before learner code runs: it can replace np.copy or np.not_equal, not these. A
+# determined attacker can still hide a mutation (e.g. through __main__); it then keeps only the marks its correct
+# values earn anyway, as it would have before this check.
+_ndarray = np.ndarray
+_not_equal, _isnan, _absolute, _subtract = np.not_equal, np.isnan, np.absolute, np.subtract
+_count_nonzero, _unravel_index, _errstate = np.count_nonzero, np.unravel_index, np.errstate
+MAX_MUTATIONS = 8
+_MAX_DEPTH = 8  # containers inside arguments are followed this deep
+
 
 def worker_main():
     workdir = os.getcwd()
@@ -172,6 +181,7 @@ def _run(requests, replies, workdir, capture_fd):
         request_id = header.get("id")
         args = unpack(header["args"], arrays)
         kwargs = unpack(header["kwargs"], arrays)
+        pristine = _snapshot(args, kwargs)  # before the clock starts: the copy is not the learner's time
         started = time.perf_counter()
         try:
             value = function(*args, **kwargs)
@@ -188,9 +198,112 @@ def _run(requests, replies, workdir, capture_fd):
             reply({"status": "exception", "error": _describe_exception(err, err.__traceback__, workdir),
                    "output": text})
             continue
+        mutated = _input_changes(pristine)
+        pristine = None  # the copies' memory is needed for encoding the output
         text, offset = output_since(offset)
+        extra = {"mutated": mutated} if mutated else {}
         if blobs is None:
-            reply({"status": "bad_output", "info": info, "output": text, "seconds": seconds})
+            reply({"status": "bad_output", "info": info, "output": text, "seconds": seconds, **extra})
         else:
-            reply({"status": "ok", "info": info, "output": text, "seconds": seconds},
+            reply({"status": "ok", "info": info, "output": text, "seconds": seconds, **extra},
                   [encode_array(array) for array in blobs])
+
+
+# --- did the call change its inputs? ------------------------------------------------------------------------------
+
+def _snapshot(args, kwargs):
+    """(where, path, the caller's object, its pristine copy) for every array, dict and list among the arguments."""
+    taken = []
+    try:
+        for position, value in enumerate(args):
+            _remember(taken, {"arg": position}, [], value, 0)
+        for name, value in kwargs.items():
+            _remember(taken, {"name": name}, [], value, 0)
+    except MemoryError:  # no room for the copies: the call still runs, unchecked
+        return []
+    return taken
+
+
+def _remember(taken, where, path, value, depth):
+    if isinstance(value, _ndarray):
+        taken.append((where, path, value, _ndarray.copy(value)))
+    elif isinstance(value, (dict, list, tuple)) and depth < _MAX_DEPTH:
+        if not isinstance(value, tuple):  # a tuple cannot change, but the arrays in it can
+            taken.append((where, path, value, type(value)(value)))
+        for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+            _remember(taken, where, path + [key], item, depth + 1)
+
+
+def _input_changes(taken):
+    """What the call changed in its arguments: at most MAX_MUTATIONS entries, [] when nothing changed."""
+    found = []
+    try:
+        with _errstate(all="ignore"):  # the learner may have set np.seterr(all="raise")
+            for where, path, original, pristine in taken:
+                if isinstance(original, _ndarray):
+                    changes = _array_changes(original, pristine)
+                elif isinstance(original, dict):
+                    changes = _dict_changes(original, pristine)
+                else:
+                    changes = _list_changes(original, pristine)
+                for place, change in changes:
+                    found.append(dict(where, path=path + place, **change))
+                if len(found) >= MAX_MUTATIONS:
+                    break
+    except Exception:  # the arguments are the learner's objects by now: a check that fails reports what it has
+        pass
+    return found[:MAX_MUTATIONS]
+
+
+def _array_changes(array, pristine):
+    if array.dtype != pristine.dtype:
+        return [([], {"change": "dtype", "before": str(pristine.dtype), "after": str(array.dtype)})]
+    if array.shape != pristine.shape:
+        return [([], {"change": "shape", "before": list(pristine.shape), "after": list(array.shape)})]
+    if pristine.dtype.kind not in "biufc":
+        same = _ndarray.tobytes(array) == _ndarray.tobytes(pristine)
+        return [] if same else [([], {"change": "values"})]
+    changed = _not_equal(array, pristine)
+    if pristine.dtype.kind in "fc":
+        changed &= ~(_isnan(array) & _isnan(pristine))  # NaN stays NaN: not a change
+    count = int(_count_nonzero(changed))
+    if not count:
+        return []
+    if pristine.dtype.kind in "fc":  # the largest change (a new NaN counts as largest) is the clearest evidence
+        gap = _absolute(_subtract(array, pristine))
+        gap[~changed] = 0
+        flat = int(_ndarray.argmax(gap))
+    else:
+        flat = int(_ndarray.argmax(changed))
+    change = {"change": "values", "count": count,
+              "index": [int(i) for i in _unravel_index(flat, pristine.shape)]}
+    for key, source in (("was", pristine), ("now", array)):
+        value = _ndarray.item(source, flat)  # a flat index, whatever the layout
+        if type(value) in (bool, int, float):
+            change[key] = value
+    return [([], change)]
+
+
+def _dict_changes(mapping, pristine):
+    keys = list(mapping)
+    added = [_key_text(key) for key in keys if key not in pristine]
+    removed = [_key_text(key) for key in pristine if key not in mapping]
+    changes = [([], {"change": "keys", "added": added[:8], "removed": removed[:8]})] if added or removed else []
+    return changes + [([key], {"change": "replaced"}) for key, value in pristine.items()
+                      if key in mapping and mapping[key] is not value]
+
+
+def _list_changes(items, pristine):
+    if len(items) != len(pristine):
+        return [([], {"change": "length", "before": len(pristine), "after": len(items)})]
+    return [([position], {"change": "replaced"}) for position, value in enumerate(pristine)
+            if items[position] is not value]
+
+
+def _key_text(key):
+    """A dict key as the reply can carry it: its own text or number, else its type."""
+    if type(key) is str:
+        return key[:100]
+    if type(key) is int and abs(key) < 1 << 62:
+        return key
+    return f"<{type(key).__name__[:50]} key>"

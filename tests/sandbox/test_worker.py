@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 import textwrap
 
+import numpy as np
 import pytest
 
-from conftest import reference_source
+from conftest import reference_source, strict_prefix_for
 from grader.results import Kind, Outcome
 from grader.grading.evaluate import Evaluator
+from grader.sandbox import launch
+from grader.sandbox.client import Worker
 from grader.spec.loader import load_exercise
+from grader.spec.model import Limits
 
 # The submission misbehaves according to the input's height, so one file covers every failure mode.
 MISCHIEF = textwrap.dedent("""
@@ -154,3 +158,136 @@ def test_the_time_budget_marks_what_did_not_run(tmp_path):
     assert "time budget ran out during this case" in results[1].message
     assert all("time budget (1 s) was used up" in r.message for r in results[2:])
     assert sum(r.points for r in results) == 1.0
+
+
+# --- inputs the call changed ---------------------------------------------------------------------------------------
+# One submission, one behaviour per `mode`; the worker compares every argument with a copy taken before the call.
+CHANGES_INPUTS = textwrap.dedent("""
+    import numpy as np
+
+    def probe(x, params=None, mode="correct"):
+        if mode == "set shape":
+            x.shape = (x.shape[0], -1)
+            return x
+        if mode == "resize":
+            x.resize((x.size,), refcheck=False)
+            return x
+        if mode == "set dtype":
+            x.dtype = np.int64
+            return x
+        if mode == "relu in place":
+            x[x < 0] = 0
+            return x
+        if mode == "add one":
+            x += 1
+            return x
+        if mode == "write through a view":
+            flat = x.reshape(-1)
+            flat[3] = 7.0
+            return flat.copy()
+        if mode == "replace entry":
+            params["w"] = params["w"] * 2
+            return x
+        if mode == "add and drop keys":
+            params["extra"] = 1
+            del params["b"]
+            return x
+        if mode == "write entry":
+            params["w"][0, 1] = -4.0
+            return x.copy()
+        if mode == "wrong type too":
+            x += 1
+            return "not an array"
+        if mode == "raises after writing":
+            x[...] = 0
+            raise ValueError("late")
+        if mode == "reshape view":
+            return x.reshape(len(x), -1)
+        if mode == "asarray":
+            return np.asarray(x)
+        if mode == "nan stays nan":
+            return x + 0
+        if mode == "patched numpy":
+            np.array_equal = np.allclose = lambda *args, **kwargs: True
+            np.copy = np.asarray = lambda a, *args, **kwargs: a
+            np.not_equal = np.isnan = np.count_nonzero = np.unravel_index = lambda *args, **kwargs: 0
+            np.ndarray = object
+            x[0, 0] = 5.0
+            return x
+        return x * 2
+    """)
+X = np.array([[-0.5, 1.0, 2.0], [3.0, -4.0, 5.0]])
+MODES = ("correct", "set shape", "resize", "set dtype", "relu in place", "add one", "write through a view",
+         "replace entry", "add and drop keys", "write entry", "wrong type too", "raises after writing",
+         "reshape view", "asarray", "nan stays nan", "patched numpy")  # patched numpy last: it stays patched
+
+
+def _mutation_worker(tmp_path, sandbox: str = "standard") -> Worker:
+    path = tmp_path / "probe.py"
+    path.write_text(CHANGES_INPUTS)
+    return Worker(path, "probe", "array", Limits(case_seconds=5, total_seconds=60, import_seconds=15), sandbox)
+
+
+def _call(worker: Worker, mode: str):
+    x = X.copy()
+    if mode == "nan stays nan":
+        x[0, 0] = np.nan
+    params = {"w": np.arange(4.0).reshape(2, 2), "b": np.zeros(2)}
+    if mode == "set shape":  # by keyword: named by the worker itself
+        return worker.call([], {"x": x.reshape(2, 1, 3), "mode": mode}, 5)
+    return worker.call([x], {"params": params, "mode": mode}, 5)
+
+
+@pytest.fixture(scope="module")
+def mutation_replies(tmp_path_factory):
+    with _mutation_worker(tmp_path_factory.mktemp("mutation")) as worker:
+        return {mode: _call(worker, mode) for mode in MODES}
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("set shape", [{"name": "x", "path": [], "change": "shape", "before": [2, 1, 3], "after": [2, 3]}]),
+    ("resize", [{"arg": 0, "path": [], "change": "shape", "before": [2, 3], "after": [6]}]),
+    ("set dtype", [{"arg": 0, "path": [], "change": "dtype", "before": "float64", "after": "int64"}]),
+    ("relu in place", [{"arg": 0, "path": [], "change": "values", "count": 2, "index": [1, 1], "was": -4.0,
+                        "now": 0.0}]),
+    ("write through a view", [{"arg": 0, "path": [], "change": "values", "count": 1, "index": [1, 0], "was": 3.0,
+                               "now": 7.0}]),
+    ("replace entry", [{"name": "params", "path": ["w"], "change": "replaced"}]),
+    ("add and drop keys", [{"name": "params", "path": [], "change": "keys", "added": ["extra"], "removed": ["b"]}]),
+    ("write entry", [{"name": "params", "path": ["w"], "change": "values", "count": 1, "index": [0, 1], "was": 1.0,
+                      "now": -4.0}]),
+    ("patched numpy", [{"arg": 0, "path": [], "change": "values", "count": 1, "index": [0, 0], "was": -0.5,
+                        "now": 5.0}]),
+])
+def test_a_changed_input_is_reported_with_what_changed(mutation_replies, mode, expected):
+    reply = mutation_replies[mode]
+    assert reply.status == "ok", reply
+    assert reply.header["mutated"] == expected
+
+
+def test_every_value_of_an_input_written_over_is_counted(mutation_replies):
+    reply = mutation_replies["add one"]
+    [change] = reply.header["mutated"]
+    assert (change["change"], change["count"]) == ("values", 6)
+    assert change["now"] - change["was"] == 1.0
+    np.testing.assert_array_equal(reply.arrays[0], X + 1)  # the output itself is unaffected
+
+
+def test_a_call_that_returns_no_array_still_reports_its_changes(mutation_replies):
+    reply = mutation_replies["wrong type too"]
+    assert reply.status == "bad_output" and reply.header["mutated"][0]["change"] == "values"
+
+
+@pytest.mark.parametrize("mode", ["correct", "reshape view", "asarray", "nan stays nan", "raises after writing"])
+def test_inputs_left_as_they_were_are_not_reported(mutation_replies, mode):
+    # a view of the input returned unwritten is no change; an exception's reply is not checked at all
+    reply = mutation_replies[mode]
+    assert reply.status == ("exception" if mode == "raises after writing" else "ok")
+    assert "mutated" not in reply.header
+
+
+def test_a_changed_input_is_reported_in_strict_mode_too(tmp_path, monkeypatch):
+    monkeypatch.setitem(launch._strict_cache, "prefix", strict_prefix_for("bwrap", monkeypatch))
+    with _mutation_worker(tmp_path, "strict") as worker:
+        reply = _call(worker, "relu in place")
+    assert reply.status == "ok" and reply.header["mutated"][0]["count"] == 2
