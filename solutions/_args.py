@@ -37,3 +37,10 @@ def as_nchw(x, name="x"):
     if x.ndim != 4:
         raise ValueError(f"{name} must be 4-D (N, C, H, W), got shape {x.shape}")
     return x
+
+
+def pad_hw(x, ph, pw, value=0.0):
+    """Pad the last two axes of an NCHW array by (ph, pw) on each side."""
+    if ph == 0 and pw == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)

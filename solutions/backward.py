@@ -3,8 +3,8 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._args import as_nchw, compute_dtype
-from .conv import conv_geometry, pad_hw
+from ._args import as_nchw, compute_dtype, pad_hw
+from .conv import conv_geometry
 from .pool import pool_geometry, window_slices
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._args import as_nchw, compute_dtype, pair
+from ._args import as_nchw, compute_dtype, pad_hw, pair
 
 
 def pool_geometry(x_shape, kernel_size, stride, padding):
@@ -44,9 +44,7 @@ def maxpool2d(x, kernel_size, stride=None, padding=0):
     """
     x = as_nchw(x)
     kernel, stride, (ph, pw), out_size = pool_geometry(x.shape, kernel_size, stride, padding)
-    xp = x.astype(compute_dtype(x), copy=False)
-    if ph or pw:
-        xp = np.pad(xp, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf)
+    xp = pad_hw(x.astype(compute_dtype(x), copy=False), ph, pw, value=-np.inf)
 
     # Elementwise maximum over the KH*KW strided views: much faster than building the
     # (..., KH, KW) windows and reducing over them.

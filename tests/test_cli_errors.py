@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_validate_names_missing_paths_and_empty_folders(run_cli, tmp_path):
 
 def test_validate_a_folder_checks_the_yaml_files_in_it(run_cli, tmp_path, repo):
     folder = tmp_path / "exercises"
-    folder.mkdir()
+    shutil.copytree(repo / "exercises" / "families", folder / "families")  # the mistakes it inherits
     text = (repo / "exercises" / "exercise-4.yaml").read_text().replace("\nseed: ", "\nseed: abc #", 1)
     (folder / "exercise-4.yaml").write_text(text)
     code, out, _ = run_cli("validate", folder)

@@ -17,6 +17,7 @@ from ..spec.course import resolve_reference
 from ..spec.model import Exercise, Misconception
 from .inputs import build_args, call_parts
 from .showcase import demo_for, picture
+from .swap import swapped
 
 _BATCH_MEMO: dict[str, dict] | None = None  # set by `grade batch`: every learner gets the same inputs
 
@@ -26,11 +27,25 @@ def reference_function(exercise: Exercise, misconception: Misconception | None =
     if exercise.edition == "learner":
         label = "ref" if misconception is None else f"mis{exercise.misconceptions.index(misconception)}"
         return lookup(exercise, label)
-    dotted = exercise.reference if misconception is None else misconception.reference
-    function = resolve_reference(dotted)
+    if misconception is None:
+        dotted, function = exercise.reference, resolve_reference(exercise.reference)
+    elif misconception.replaces:
+        dotted = f"{exercise.reference} with {misconception.replaces} as {misconception.reference}"
+        function = swapped(exercise.reference.split(".")[0], resolve_reference(exercise.reference),
+                           resolve_reference(misconception.replaces), resolve_reference(misconception.reference))
+    else:
+        dotted, function = misconception.reference, resolve_reference(misconception.reference)
     if _BATCH_MEMO is None:
         return function
     return memoize(function, _BATCH_MEMO.setdefault(dotted, {}))
+
+
+def live_reference(exercise: Exercise) -> Callable:
+    """The reference without the batch memo, for the diagnosis's many one-off calls on perturbed inputs (they would
+    only push the shared inputs' outputs out of the memo); the learner edition's stored outputs there."""
+    if exercise.edition == "learner":
+        return lookup(exercise, "ref")
+    return resolve_reference(exercise.reference)
 
 
 def remember_references() -> None:
@@ -71,7 +86,9 @@ def memoize(function: Callable, memo: dict, limit: int = 512) -> Callable:
 
 
 def compute(exercise: Exercise) -> dict[str, np.ndarray]:
-    """The reference's and every misconception's outputs on each public case (run at release time)."""
+    """The reference's and every misconception's outputs on each public case (run at release time), and the
+    reference's on each perturbed input the diagnosis tries there (grading/diagnosis/perturb.py)."""
+    from .diagnosis.perturb import perturbations
     functions = [("ref", reference_function(exercise))]
     functions += [(f"mis{index}", reference_function(exercise, item))
                   for index, item in enumerate(exercise.misconceptions)]
@@ -87,10 +104,20 @@ def compute(exercise: Exercise) -> dict[str, np.ndarray]:
                 output = function(*positional, **keyword)
             except Exception:  # a variant may not apply to every input; recognition skips it there too
                 continue
-            parts = list(output) if exercise.entry.returns == "tuple" else [output]
-            for index, part in enumerate(parts):
-                arrays[f"{key}_{label}_{index}"] = np.asarray(part)
+            _store(arrays, exercise, f"{key}_{label}", output)
+        for perturbed in perturbations(exercise, positional, keyword):
+            try:
+                output = reference_function(exercise)(*perturbed.positional, **perturbed.keyword)
+            except Exception:  # a perturbed input the reference refuses: the diagnosis skips it too
+                continue
+            _store(arrays, exercise, f"{args_key(perturbed.positional, perturbed.keyword)}_ref", output)
     return arrays
+
+
+def _store(arrays: dict[str, np.ndarray], exercise: Exercise, prefix: str, output: Any) -> None:
+    parts = list(output) if exercise.entry.returns == "tuple" else [output]
+    for index, part in enumerate(parts):
+        arrays[f"{prefix}_{index}"] = np.asarray(part)
 
 
 @lru_cache(maxsize=16)

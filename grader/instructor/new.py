@@ -39,10 +39,15 @@ limits: {{case_seconds: 5, total_seconds: 60, import_seconds: 10, memory_mb: 102
 seed: 0                       # generated inputs are drawn from this seed (per case, keyed by the case name)
 hints:                        # `grade hint {id}` shows them one at a time: from a nudge to the method
   - "A first nudge: which shape should the result have?"
-misconceptions: []            # known wrong variants, recognised from their outputs, e.g.
+# Known mistakes, recognised from their outputs. Mistakes shared by several exercises are declared once per family
+# in exercises/families/<family>.yaml (conv-forward, pooling, flatten, network, conv-backward, pool-backward); list
+# the families whose building blocks your reference calls, e.g. families: [conv-forward, pooling]
+families: []
+misconceptions: []            # this exercise's own wrong variants, checked before the families', e.g.
 #  - name: axes swapped
 #    explanation: "what the learner did and how to fix it, in one or two sentences"
 #    reference: solutions.misconceptions.{function}_axes_swapped
+#    replaces: solutions.conv.conv2d   # optional: the variant stands in for this block, not the whole function
 cases:
   # Public cases show their inputs and a precise diff: small, each teaching one feature.
   - name: literal values

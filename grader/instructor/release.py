@@ -117,6 +117,11 @@ def build_exercise(path: Path, folder: Path):
     data["edition"] = "learner"
     data["hidden_cases"] = len(exercise.cases) - len(kept)
     data.pop("points", None)  # the total of the kept cases differs; the loader recomputes it
+    # families/ is not shipped: every mistake, the families' too, is listed here in recognition order; its outputs
+    # are looked up as mis<index> in the .npz, so the order must be the one the full edition computed them in
+    data.pop("families", None)
+    if exercise.misconceptions:
+        data["misconceptions"] = [_released_mistake(item) for item in exercise.misconceptions]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
     header = f"# {exercise.id}, learner edition: public cases only (written by `grade release`).\n"
@@ -125,6 +130,15 @@ def build_exercise(path: Path, folder: Path):
     with open(npz_path(target), "wb") as handle:
         np.savez_compressed(handle, **arrays)
     return load_exercise(target)
+
+
+def _released_mistake(item) -> dict[str, str]:
+    released = {"name": item.name, "explanation": item.explanation, "reference": item.reference}
+    if item.replaces:
+        released["replaces"] = item.replaces
+    if item.family:
+        released["family"] = item.family
+    return released
 
 
 def build_quiz(path: Path, folder: Path) -> Path:

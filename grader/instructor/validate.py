@@ -26,6 +26,17 @@ _spec.loader.exec_module(_package)
 {name} = getattr(importlib.import_module("_cnn_validate" + {rest!r}), {attr!r})
 '''
 
+# A mistake that swaps a building block: the reference, run with the block swapped for the variant (grading/swap.py,
+# pasted in front, does the swapping inside the worker just as the grader does it).
+_SWAPPED = '''
+def _function(dotted):
+    module_name, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module("_cnn_validate" + module_name[len(module_name.split(".")[0]):]), attr)
+
+
+{name} = swapped("_cnn_validate", _function({reference!r}), _function({block!r}), _function({variant!r}))
+'''
+
 
 def _solutions_folder(dotted: str) -> Path:
     from ..spec.course import use_course_solutions
@@ -36,6 +47,16 @@ def _solutions_folder(dotted: str) -> Path:
 def standin_source(dotted: str, entry_name: str) -> str:
     module_name, _, attr = dotted.rpartition(".")
     return _STANDIN.format(name=entry_name, rest=module_name[len(module_name.split(".")[0]):], attr=attr)
+
+
+def mistake_source(exercise, item) -> str:
+    """A stand-in submission that makes the known mistake `item`: its variant, or the reference with a block swapped."""
+    if not item.replaces:
+        return standin_source(item.reference, exercise.entry.name)
+    swap = Path(__file__).resolve().parents[1] / "grading" / "swap.py"
+    loader = standin_source(exercise.reference, "_reference")  # loads the package under its private name
+    return swap.read_text(encoding="utf-8") + "\n\n" + loader + _SWAPPED.format(
+        name=exercise.entry.name, reference=exercise.reference, block=item.replaces, variant=item.reference)
 
 
 def _grade_source(exercise, source: str, label: str, dotted: str | None = None):
@@ -82,16 +103,45 @@ def check_exercise(path: Path) -> list[str]:
         problems.append(f"{where}: the untouched starter already passes case(s) {names}; learners would get points "
                         "for nothing. Make the starter raise NotImplementedError.")
     for item in exercise.misconceptions:
+        if item.family and not differs_somewhere(exercise, item):
+            continue  # a family mistake this exercise cannot make (no bias, stride 1, ...): never named here
         problems.extend(_check_misconception(exercise, item, where))
     return problems
 
 
+def differs_somewhere(exercise, item) -> bool:
+    """Whether the mistake's output differs from the reference's on some case (computed here, not in a worker)."""
+    import numpy as np
+    from ..grading.compare import matches
+    from ..grading.inputs import build_args, call_parts
+    from ..grading.references import reference_function
+    reference, variant = reference_function(exercise), reference_function(exercise, item)
+    for case in exercise.cases:
+        if case.check == "speed":
+            continue
+        positional, keyword = call_parts(exercise, build_args(exercise, case, None))
+        try:
+            wrong = variant(*positional, **keyword)
+        except Exception:  # the mistake cannot be made on this input; recognition skips it here too
+            continue
+        right = reference(*positional, **keyword)
+        tuple_output = exercise.entry.returns == "tuple"
+        wrong_parts, right_parts = (list(wrong), list(right)) if tuple_output else ([wrong], [right])
+        if len(wrong_parts) != len(right_parts) or not all(
+                matches(np.asarray(r), np.asarray(w), case.tolerance or exercise.tolerance)
+                for r, w in zip(right_parts, wrong_parts)):
+            return True
+    return False
+
+
 def _check_misconception(exercise, item, where: str) -> list[str]:
-    result = _grade_source(exercise, standin_source(item.reference, exercise.entry.name), "misconception",
-                           item.reference)
+    result = _grade_source(exercise, mistake_source(exercise, item), "misconception", item.reference)
     failed = [case for case in result.cases if not case.passed]
+    shown = f"{item.reference} in place of {item.replaces}" if item.replaces else item.reference
+    if item.family:
+        where = f"{where} (family {item.family})"
     if not failed:
-        return [f"{where}: misconception '{item.name}' ({item.reference}) passes every case; add a case it fails."]
+        return [f"{where}: misconception '{item.name}' ({shown}) passes every case; add a case it fails."]
     named = {case.details.get("misconception") for case in failed}
     if item.name not in named:
         others = ", ".join(sorted(n for n in named if n)) or "nothing"

@@ -11,12 +11,15 @@ from typing import Any
 
 from ..errors import DefinitionError
 from .course import resolve_reference
+from .families import dotted as _dotted
+from .families import family_mistakes, merge, own_mistake
 from .model import (CHECKS, DISTRIBUTIONS, DTYPES, EDITIONS, ID_PATTERN, SCHEMA_VERSION, VISIBILITIES, ArraySpec,
                     Case, DictSpec, EntryParameter, EntryPoint, Exercise, Limits, Misconception, Tolerance)
 from .yamlsource import View, load_file, type_name
 
 TOP_KEYS_REQUIRED = ("schema_version", "id", "title", "concept", "entry_point", "starter", "reference", "cases")
-TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "points", "edition", "hidden_cases")
+TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "families", "points", "edition",
+                     "hidden_cases")
 CASE_KEYS_REQUIRED = ("name", "args")
 CASE_KEYS_OPTIONAL = ("visibility", "points", "tolerance", "time_limit", "description", "check", "max_ratio",
                       "repeats")
@@ -49,8 +52,14 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
         if abs(declared - total) > 1e-9:
             raise root["points"].error(f"points says {declared:g} but the cases add up to {total:g}")
     hints = tuple(view.text() for view in root["hints"].list()) if root.has("hints") else ()
-    misconceptions = tuple(_misconception(view) for view in root["misconceptions"].list()) \
-        if root.has("misconceptions") else ()
+    own_views = root["misconceptions"].list() if root.has("misconceptions") else []
+    edition = root["edition"].choice(EDITIONS) if root.has("edition") else "full"
+    own = [own_mistake(view, released=edition == "learner") for view in own_views]
+    _check_unique_names(own_views, own)
+    inherited = merge(own, family_mistakes(path, root["families"])) if root.has("families") else []
+    misconceptions = tuple(own) + tuple(item for _, item in inherited)
+    if entry.axes:
+        _check_axes(root["entry_point"]["axes"], entry, cases)
     starter = root["starter"].text()
     _check_python(root["starter"], starter)
     exercise = Exercise(
@@ -58,17 +67,22 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
         starter=starter, reference=_dotted(root["reference"]), cases=cases, path=str(path),
         tolerance=tolerance, limits=limits, seed=root["seed"].integer() if root.has("seed") else 0,
         hints=hints, misconceptions=misconceptions,
-        edition=root["edition"].choice(EDITIONS) if root.has("edition") else "full",
+        edition=edition,
         hidden_cases=root["hidden_cases"].integer(minimum=0) if root.has("hidden_cases") else 0)
     if check_references and exercise.edition == "full":
         _check_callable(root["reference"], exercise.reference)
-        for view, item in zip(root["misconceptions"].list() if misconceptions else [], misconceptions):
+        for view, item in zip(own_views, own):
             _check_callable(view["reference"], item.reference)
+            if item.replaces:
+                _check_callable(view["replaces"], item.replaces)
+        for view, item in inherited:
+            _check_callable(view["variant"], item.reference)
+            _check_callable(view["replaces"], item.replaces)
     return exercise
 
 
 def _entry_point(view: View) -> EntryPoint:
-    view.mapping(("name", "signature"), ("returns", "outputs", "shape_rule"))
+    view.mapping(("name", "signature"), ("returns", "outputs", "shape_rule", "axes"))
     name = view["name"].text()
     signature = view["signature"].text()
     try:
@@ -89,7 +103,32 @@ def _entry_point(view: View) -> EntryPoint:
     if returns == "tuple" and not outputs:
         raise view.error("entry_point.returns is 'tuple': list the parts' names under 'outputs'")
     shape_rule = view["shape_rule"].text() if view.has("shape_rule") else ""
-    return EntryPoint(name, signature.strip(), params, returns, outputs, shape_rule)
+    axes = tuple((key, tuple(item.text() for item in names.list(min_items=1)))
+                 for key, names in view["axes"].items()) if view.has("axes") else ()
+    return EntryPoint(name, signature.strip(), params, returns, outputs, shape_rule, axes)
+
+
+def _check_axes(view: View, entry: EntryPoint, cases: tuple[Case, ...]) -> None:
+    """Axis names may be given for parameters, entries of a dict argument, and outputs."""
+    outputs = set(entry.output_names) | ({"output"} if entry.returns == "array" else set())
+    entries = {key for case in cases for _, value in case.args if isinstance(value, DictSpec) for key, _ in value.items}
+    known = {param.name for param in entry.params} | entries | outputs
+    for key, names in view.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(known))})"
+            raise names.error(f"axes: '{key}' is not a parameter, dict entry or output of {entry.name}{hint}")
+        for item in names.list():
+            if not re.match(r"^[A-Za-z][A-Za-z0-9_'*]{0,23}$", item.value):
+                raise item.error(f"axes: '{item.value}' must be a short name of letters and digits, like N or KH")
+
+
+def _check_unique_names(views: list[View], items: list[Misconception]) -> None:
+    seen: dict[str, int | None] = {}
+    for view, item in zip(views, items):
+        if item.name in seen:
+            raise view["name"].error(f"misconception name '{item.name}' is used twice (also on line {seen[item.name]})")
+        seen[item.name] = view["name"].line
 
 
 def _tolerance(view: View, default: Tolerance = Tolerance()) -> Tolerance:
@@ -214,18 +253,6 @@ def _check_literal(view: View, dtype: str) -> None:
         return ()
 
     shape_of(view.value)
-
-
-def _misconception(view: View) -> Misconception:
-    view.mapping(("name", "explanation", "reference"))
-    return Misconception(view["name"].text(), view["explanation"].text(), _dotted(view["reference"]))
-
-
-def _dotted(view: View) -> str:
-    dotted = view.text()
-    if not re.match(r"^solutions(\.[A-Za-z_][A-Za-z0-9_]*)+$", dotted):
-        raise view.error(f"'{view.where}' must name a function in solutions/, like solutions.conv2d (got '{dotted}')")
-    return dotted
 
 
 def _check_callable(view: View, dotted: str) -> None:

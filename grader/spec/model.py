@@ -31,6 +31,9 @@ class EntryPoint:
     returns: str = "array"  # "array" or "tuple"
     output_names: tuple[str, ...] = ()  # names of the tuple's parts, e.g. ("dx", "dweight", "dbias")
     shape_rule: str = ""  # how the output shape follows from the inputs, shown on a shape mismatch
+    # named axes of inputs and outputs: (("x", ("N", "C", "H", "W")), ("output", ("N", "F", "OH", "OW"))); keys are
+    # parameter names, entries of a dict argument (conv_w) or output names ("output" for a single array)
+    axes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,17 @@ class Case:
 
 @dataclass(frozen=True)
 class Misconception:
-    """A known mistake: a variant of the reference that makes it, so a learner's output can be recognised."""
+    """A known mistake: a variant of the reference that makes it, so a learner's output can be recognised.
+
+    Without `replaces`, the variant stands for the whole entry point. With it, the variant stands for one building
+    block of the reference (e.g. solutions.conv.conv2d inside a network): the mistaken output is the exercise's
+    reference run with that block swapped for the variant."""
 
     name: str
     explanation: str
     reference: str  # dotted name of the variant, e.g. solutions.misconceptions.conv2d_flipped
+    replaces: str = ""  # dotted name of the building block the variant stands in for; "" for the entry point
+    family: str = ""  # the family file (exercises/families/<family>.yaml) it was declared in; "" for the exercise
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from conftest import REPO, reference_source
 from grader.results import Outcome
 from grader.grading.evaluate import Evaluator
 from grader.grading.references import reference_function
+from grader.instructor.validate import differs_somewhere, mistake_source
 from grader.spec.catalog import exercise_paths
 from grader.spec.loader import load_exercise
 from grader.grading.runner import grade
@@ -111,16 +113,46 @@ def test_starter_fails_every_case_as_not_attempted(exercise, tmp_path):
     assert result.score == 0
 
 
-VARIANTS = [(exercise, item) for exercise in EXERCISES for item in exercise.misconceptions]
+def _differs_on_a_public_case(exercise, item) -> bool:
+    public = dataclasses.replace(exercise, cases=tuple(case for case in exercise.cases if not case.hidden))
+    return differs_somewhere(public, item)
+
+
+# An exercise's own whole-function mistakes must all show on its public cases; a swapped block's only where the
+# exercise's public cases can show it (a bias mistake cannot happen in conv2d_single, which has no bias).
+VARIANTS = [(exercise, item) for exercise in EXERCISES for item in exercise.misconceptions
+            if not item.replaces or _differs_on_a_public_case(exercise, item)]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_every_mistake_an_exercise_declares_itself_shows_on_some_case(exercise):
+    quiet = [item.name for item in exercise.misconceptions if not item.family and not differs_somewhere(exercise, item)]
+    assert not quiet
+
+
+def test_every_family_applies_somewhere_and_the_network_knows_the_layers_mistakes():
+    applied = {(item.family, item.name) for exercise, item in VARIANTS if item.family}
+    declared = {(item.family, item.name) for exercise in EXERCISES for item in exercise.misconceptions if item.family}
+    assert {family for family, _ in declared} == {"conv-forward", "pooling", "flatten", "network", "conv-backward",
+                                                  "pool-backward"}
+    assert declared - applied == set(), "a family mistake no exercise can make"
+    network = {item.name for exercise, item in VARIANTS if exercise.id == "exercise-5"}
+    assert {"kernel flipped", "average instead of max", "ReLU missing", "channels-last flatten"} <= network
+    assert "stride defaults to 1" in {item.name for exercise, item in VARIANTS if exercise.id == "exercise-7"}
 
 
 @pytest.mark.parametrize("exercise, item", VARIANTS, ids=[f"{e.id}: {m.name}" for e, m in VARIANTS])
-def test_each_misconception_fails_and_is_recognised(exercise, item, course_dir):
+def test_each_misconception_fails_and_is_recognised(exercise, item, tmp_path):
     # Public value cases only, through the Evaluator (one worker, no pytest session per variant): every
     # mistake must already show on the public cases, and this keeps the whole file to a few seconds.
+    # The submission is what `grade validate` grades: the variant, or the reference with one block swapped.
+    for module in (REPO / "solutions").glob("*.py"):
+        shutil.copyfile(module, tmp_path / module.name)
+    path = tmp_path / f"{exercise.entry.name}_mistake.py"
+    path.write_text(mistake_source(exercise, item))
     cases = tuple(case for case in exercise.cases if not case.hidden and case.check != "speed")
     public = dataclasses.replace(exercise, cases=cases)
-    evaluator = Evaluator(public, submit(course_dir, exercise, item.reference))
+    evaluator = Evaluator(public, path)
     evaluator.start()
     try:
         results = [evaluator.evaluate(case) for case in public.cases]
@@ -129,7 +161,7 @@ def test_each_misconception_fails_and_is_recognised(exercise, item, course_dir):
     assert not all(result.passed for result in results), f"{item.name} passes every public case"
     recognised = [result for result in results if result.details.get("misconception") == item.name]
     assert recognised, f"{item.name} fails but is never named: {[r.message for r in results if not r.passed][:2]}"
-    assert item.explanation in recognised[0].message
+    assert item.explanation[1:] in recognised[0].message  # the first letter may be capitalised
 
 
 # --- what the course says must be true (the computations behind these are in test_solutions.py) --------------------

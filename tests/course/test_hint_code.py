@@ -31,6 +31,7 @@ from grader.spec.catalog import exercise_paths, find_exercise
 from grader.spec.loader import load_exercise
 from grader.grading.inputs import build_args
 from grader.grading.references import reference_function
+from grader.instructor.validate import differs_somewhere
 
 EXERCISES = [load_exercise(path) for path in exercise_paths()]
 OTHER_LIBRARIES = {"torch", "tf", "scipy"}  # texts may compare with them; the course does not install them
@@ -42,7 +43,9 @@ def texts(exercise) -> list[tuple[str, str]]:
     """(where, text) for every learner-facing text that may carry advice, in the order their code is run."""
     found = [(f"hint {number}", hint) for number, hint in enumerate(exercise.hints, 1)]
     found.append(("concept", exercise.concept))
-    found += [(f"mistake '{item.name}'", item.explanation) for item in exercise.misconceptions]
+    # a family's mistake is explained in an exercise only where it can happen (a bias mistake not in conv2d_single)
+    found += [(f"mistake '{item.name}'", item.explanation) for item in exercise.misconceptions
+              if not item.family or differs_somewhere(exercise, item)]
     return found
 
 

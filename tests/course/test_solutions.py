@@ -579,29 +579,53 @@ def _cnn_call(rng):
     return (rng.standard_normal((2, 2, 6, 6)), make_params(rng)), {}
 
 
+def _relu_call(rng):
+    return (rng.standard_normal((2, 3, 4, 4)),), {}
+
+
+def _linear_call(rng):
+    return (rng.standard_normal((3, 5)), rng.standard_normal((4, 5)), rng.standard_normal(4)), {}
+
+
+# Every wrong variant against the building block it stands in for (families' `replaces`).
 MISCONCEPTIONS = [
-    (mis.conv2d_single_flipped, solutions.conv2d_single, _single_call),
-    (mis.conv2d_single_size_off_by_one, solutions.conv2d_single, _single_call),
     (mis.conv2d_flipped, solutions.conv2d, _conv_call),
+    (mis.conv2d_flipped_up_down, solutions.conv2d, _conv_call),
+    (mis.conv2d_flipped_left_right, solutions.conv2d, _conv_call),
+    (mis.conv2d_kernel_transposed, solutions.conv2d, _conv_call),
+    (mis.conv2d_window_mean, solutions.conv2d, _conv_call),
+    (mis.conv2d_last_channel_only, solutions.conv2d, _conv_call),
+    (mis.conv2d_first_channel_only, solutions.conv2d, _conv_call),
     (mis.conv2d_padding_ignored, solutions.conv2d, _conv_call),
+    (mis.conv2d_padding_one_side, solutions.conv2d, _conv_call),
+    (mis.conv2d_edge_padding, solutions.conv2d, _conv_call),
     (mis.conv2d_stride_ignored, solutions.conv2d, _conv_call),
     (mis.conv2d_stride_in_size_only, solutions.conv2d, _conv_call),
     (mis.conv2d_no_bias, solutions.conv2d, _conv_call),
     (mis.conv2d_bias_per_input_channel, solutions.conv2d, _conv_call),
+    (mis.conv2d_bias_per_tap, solutions.conv2d, _conv_call),
     (mis.conv2d_size_off_by_one, solutions.conv2d, _conv_call),
     (mis.conv2d_channels_last, solutions.conv2d, _conv_call),
     (mis.maxpool2d_zero_padding, solutions.maxpool2d, _pool_call),
     (mis.maxpool2d_average, solutions.maxpool2d, _pool_call),
     (mis.maxpool2d_stride_one, solutions.maxpool2d, _pool_call),
+    (mis.maxpool2d_padding_ignored, solutions.maxpool2d, _pool_call),
+    (mis.maxpool2d_max_over_channels, solutions.maxpool2d, _pool_call),
     (mis.flatten_fortran_order, solutions.flatten, _flatten_call),
     (mis.flatten_batch_too, solutions.flatten, _flatten_call),
-    (mis.cnn_forward_no_relu, solutions.cnn_forward, _cnn_call),
-    (mis.cnn_forward_fortran_flatten, solutions.cnn_forward, _cnn_call),
+    (mis.flatten_channels_last, solutions.flatten, _flatten_call),
+    (mis.relu_missing, solutions.relu, _relu_call),
+    (mis.linear_softmax, solutions.linear, _linear_call),
+    (mis.cnn_forward_relu_after_linear, solutions.cnn_forward, _cnn_call),
     (mis.conv2d_backward_unflipped_dx, solutions.conv2d_backward, _conv_backward_call),
     (mis.conv2d_backward_transposed_kernel, solutions.conv2d_backward, _conv_backward_call),
     (mis.conv2d_backward_dbias_mean, solutions.conv2d_backward, _conv_backward_call),
+    (mis.conv2d_backward_dx_overwritten, solutions.conv2d_backward, _conv_backward_call),
+    (mis.conv2d_backward_dx_first_image, solutions.conv2d_backward, _conv_backward_call),
+    (mis.conv2d_backward_dweight_mean, solutions.conv2d_backward, _conv_backward_call),
     (mis.maxpool2d_backward_all_ties, solutions.maxpool2d_backward, _pool_backward_call),
     (mis.maxpool2d_backward_average, solutions.maxpool2d_backward, _pool_backward_call),
+    (mis.maxpool2d_backward_stride_one, solutions.maxpool2d_backward, _pool_backward_call),
 ]
 
 
@@ -642,6 +666,19 @@ def test_misconception_values_match_their_description():
     np.testing.assert_allclose(mis.conv2d_bias_per_input_channel(x, w, b, 1, 0),
                                oracles.conv2d(x, w, None) + b.sum(), rtol=1e-12, atol=1e-12)
     assert mis.conv2d_size_off_by_one(x, w, b, 2, 1).shape == (2, 3, strided.shape[2] - 1, strided.shape[3] - 1)
+    np.testing.assert_allclose(mis.conv2d_window_mean(x, w, b, 1, 1), oracles.conv2d(x, w / 27, b, 1, 1),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mis.conv2d_bias_per_tap(x, w, b, 1, 1), oracles.conv2d(x, w, 27 * b, 1, 1),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mis.conv2d_last_channel_only(x, w, b, 1, 0),
+                               oracles.conv2d(x[:, 2:], w[:, 2:], b), rtol=1e-12, atol=1e-12)
+    below_right = np.pad(x, ((0, 0), (0, 0), (0, 2), (0, 2)))
+    np.testing.assert_allclose(mis.conv2d_padding_one_side(x, w, b, 1, 1), oracles.conv2d(below_right, w, b),
+                               rtol=1e-12, atol=1e-12)
+    pooled = solutions.maxpool2d(x, 2)
+    np.testing.assert_array_equal(mis.maxpool2d_max_over_channels(x, 2)[:, 1], pooled.max(axis=1))
+    dx, dweight, _ = solutions.conv2d_backward(np.ones((2, 3, 5, 6)), x, w)
+    np.testing.assert_allclose(mis.conv2d_backward_dweight_mean(np.ones((2, 3, 5, 6)), x, w)[1], dweight / 2)
     a = rng.standard_normal((2, 3, 4))
     np.testing.assert_array_equal(mis.flatten_fortran_order(a, 1),
                                   np.stack([a[n].reshape(-1, order="F") for n in range(2)]))

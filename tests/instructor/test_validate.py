@@ -104,3 +104,33 @@ def test_schema_and_id_problems_name_file_and_line(course, run_cli):
     assert f"{path}:{line}:" in out and "titel" in out
     assert f"{quiz}:1: id 'tiny' is also used by {path}" in out
     assert f"{renamed}:1: quiz id 'not-other' must match the file name 'other.yaml'" in out
+
+
+FAMILY = """family: tiny-flatten
+mistakes:
+  - name: channels moved last
+    explanation: "keep the channels first."
+    replaces: solutions.shape.flatten
+    variant: solutions.misconceptions.flatten_channels_last
+  - name: {second}
+    explanation: "keep axis 0."
+    replaces: solutions.shape.flatten
+    variant: solutions.misconceptions.flatten_batch_too
+"""
+
+
+def test_family_mistakes_are_required_only_where_the_exercise_can_make_them(course, run_cli):
+    """The cases are 3-D, so channels-last (which needs three flattened axes) never runs: not a problem. A family
+    mistake that does differ but is always named as an earlier one is reported, with its family."""
+    (course / "exercises" / "families").mkdir()
+    family = course / "exercises" / "families" / "tiny-flatten.yaml"
+    family.write_text(FAMILY.format(second="flattened whole"))
+    path = write_exercise(course)
+    path.write_text(path.read_text().replace("misconceptions:", "families: [tiny-flatten]\nmisconceptions:"))
+    code, out, _ = run_cli("validate", path)
+    assert code == 2, out
+    assert "(family tiny-flatten): misconception 'flattened whole'" in out and "attributed to: batch flattened too" in out
+    assert "channels moved last" not in out
+    family.write_text(FAMILY.format(second="batch flattened too"))  # the exercise's own twin replaces it
+    code, out, _ = run_cli("validate", path)
+    assert code == 0, out

@@ -28,6 +28,7 @@ def course(tmp_path, monkeypatch):
     data = yaml.safe_load((REPO / "exercises" / "exercise-2.yaml").read_text())
     data["cases"] = [case for case in data["cases"] if case.get("visibility") != "hidden"][:2]
     (tmp_path / "course" / "exercises").mkdir(parents=True)
+    shutil.copytree(REPO / "exercises" / "families", tmp_path / "course" / "exercises" / "families")
     (tmp_path / "course" / "quizzes").mkdir()
     for exercise_id in ("exercise-2", "exercise-3"):
         data["id"] = exercise_id

@@ -43,6 +43,7 @@ def checkout(tmp_path, monkeypatch, isolated_imports) -> Path:
     (root / "exercises").mkdir(parents=True)
     (root / "quizzes").mkdir()
     shutil.copy(REPO / "exercises" / "exercise-4.yaml", root / "exercises")
+    shutil.copytree(REPO / "exercises" / "families", root / "exercises" / "families")
     shutil.copytree(REPO / "solutions", root / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "notes").mkdir()
     monkeypatch.delenv("CNN_GRADER_COURSE", raising=False)
@@ -96,6 +97,7 @@ def test_outside_a_checkout_the_installed_copy_is_used_and_said(tmp_path, monkey
     installed = tmp_path / "site-packages" / "grader" / "_course"
     (installed / "exercises").mkdir(parents=True)
     shutil.copy(REPO / "exercises" / "exercise-4.yaml", installed / "exercises")
+    shutil.copytree(REPO / "exercises" / "families", installed / "exercises" / "families")
     monkeypatch.setattr(course_module, "PACKAGED", installed)
     monkeypatch.delenv("CNN_GRADER_COURSE", raising=False)
     monkeypatch.chdir(tmp_path)
