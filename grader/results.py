@@ -7,6 +7,7 @@ import json
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -76,6 +77,7 @@ class Kind(Word):
     MISSING = "missing"  # the file defines no entry point of that name
     FILE = "file"  # no usable submission file
     INTERNAL = "internal"  # a grader bug
+    MUTATION = "mutation"  # the values were right, but the function changed an input array in place
     UNANSWERED = "unanswered"  # quiz
     ANSWER = "answer"  # quiz: a wrong answer
 
@@ -87,16 +89,16 @@ def _kind(word: str) -> Kind | str:
 
 LOAD_FAILURES = (Kind.SYNTAX, Kind.IMPORT, Kind.MISSING, Kind.FILE)  # the file never got as far as a case
 
-_MISTAKE_NOTE = " This looks like a known mistake — "
+_MISTAKE_NOTE = " Likely cause — "
 
 
 def mistake_note(name: str, explanation: str) -> str:
-    """What a case's message ends with when a declared misconception explains the failure."""
+    """What a case's message ends with when a diagnosis explains the failure."""
     return f"{_MISTAKE_NOTE}{name}: {explanation}"
 
 
 def without_mistake_note(message: str) -> str:
-    """The message without its known-mistake explanation (for writers that give that explanation once per run)."""
+    """The message without its diagnosis (for writers that give that explanation once per run)."""
     return message.partition(_MISTAKE_NOTE)[0]
 
 
@@ -199,6 +201,79 @@ class GradeResult:
 
     def to_json(self) -> str:
         return json.dumps(printable_tree(self.to_dict()), indent=2, allow_nan=False)
+
+
+# --- the diagnoses of failing cases, read back for the summary and the reports ------------------------------
+
+_DIAGNOSIS_KEYS = ("name", "explanation", "evidence", "source")
+
+
+def case_diagnosis(case: CaseResult) -> dict[str, str] | None:
+    """The failing case's diagnosis, {name, explanation, evidence, source}, or None. A hidden case's evidence is
+    already hidden-safe. Results without `details["diagnosis"]` may still name a declared mistake (`misconception`):
+    its explanation is read back from the message's note."""
+    if case.passed:
+        return None
+    found = case.details.get("diagnosis")
+    if isinstance(found, dict) and isinstance(found.get("name"), str) and found["name"].strip():
+        return {key: found[key] if isinstance(found.get(key), str) else "" for key in _DIAGNOSIS_KEYS}
+    name = case.details.get("misconception")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    note = case.message[len(without_mistake_note(case.message)):].removeprefix(_MISTAKE_NOTE)
+    return {"name": name, "explanation": note.removeprefix(f"{name}: ") if note.startswith(f"{name}:") else "",
+            "evidence": "", "source": "declared"}
+
+
+@dataclass(frozen=True)
+class LeadingCause:
+    """The diagnosis shared by most of a run's failures: its words come from its first public case (a hidden
+    case's only when no public case has it), `cases` are every failing case it explains, in order."""
+
+    name: str
+    explanation: str
+    evidence: str
+    source: str
+    cases: tuple[CaseResult, ...]
+    failures: int  # how many cases of the run did not pass
+
+    def sentence(self) -> str:
+        """E.g. "22 of the 23 failures have one likely cause — kernel flipped: <evidence> <explanation>"."""
+        count, failures = len(self.cases), self.failures
+        if count == failures:
+            who = "The failing case has a" if count == 1 else f"All {count} failures have one"
+        else:
+            who = f"{count} of the {failures} failures " + ("has a" if count == 1 else "have one")
+        said = diagnosis_words(self.evidence, self.explanation)
+        return f"{who} likely cause — {self.name}" + (f": {said}" if said else ".")
+
+
+def leading_cause(result: GradeResult) -> LeadingCause | None:
+    """The diagnosis behind at least half of the failures (the first found on a tie), or None."""
+    failures = [case for case in result.cases if not case.passed]
+    diagnosed = [(case, diagnosis) for case in failures if (diagnosis := case_diagnosis(case))]
+    if not diagnosed:
+        return None
+    name, count = Counter(diagnosis["name"] for _, diagnosis in diagnosed).most_common(1)[0]
+    if count * 2 < len(failures):
+        return None
+    members = [(case, diagnosis) for case, diagnosis in diagnosed if diagnosis["name"] == name]
+    words = next((diagnosis for case, diagnosis in members if case.visibility != "hidden"), members[0][1])
+    return LeadingCause(name=name, explanation=words["explanation"], evidence=words["evidence"],
+                        source=words["source"], cases=tuple(case for case, _ in members), failures=len(failures))
+
+
+def diagnosis_words(evidence: str, explanation: str) -> str:
+    """A diagnosis's evidence, then its explanation, each a sentence."""
+    return " ".join(as_sentence(text) for text in (evidence, explanation) if text.strip())
+
+
+def as_sentence(text: str) -> str:
+    """Text starting with a capital (unless it starts with code) and ending with a full stop."""
+    text = text.strip()
+    if text.split(" ", 1)[0].isalpha():  # a word, not code such as `x.shape[2]`, whose case matters
+        text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 # --- results the grader makes up itself: nothing (or not everything) ran, and each says why ---------------

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import UsageError
-from ..results import LOAD_FAILURES, GradeResult, Kind, Outcome, lost_case, unusable_file_cases
+from ..results import LOAD_FAILURES, GradeResult, Kind, Outcome, leading_cause, lost_case, unusable_file_cases
 from ..sandbox.client import MAX_SUBMISSION_BYTES
 from ..sandbox.launch import strict_tool
 from ..sandbox.reaper import GradingSubreaper
@@ -98,14 +98,14 @@ def _result(exercise: Exercise, cases: list, shown_as: str, seed, started: float
     result = GradeResult(exercise=exercise.id, title=exercise.title, cases=cases, submission=shown_as,
                          seed=exercise.seed if seed is None else seed, sandbox="standard",
                          duration=time.monotonic() - started)
-    result.summary = summary or summarize(result, exercise)
+    result.summary = summary or summarize(result)
     if exercise.hidden_cases:
         result.notes.append(f"This copy runs the public cases only: {exercise.hidden_cases} hidden case(s) run "
                             "when you submit your work.")
     return result
 
 
-def summarize(result: GradeResult, exercise: Exercise | None = None) -> str:
+def summarize(result: GradeResult) -> str:
     """One sentence about the whole run, naming the most useful next step."""
     total = len(result.cases)
     passed = result.count(Outcome.PASSED)
@@ -125,23 +125,10 @@ def summarize(result: GradeResult, exercise: Exercise | None = None) -> str:
     if unfinished:
         return (f"{passed} of {total} cases passed. {unfinished} of the failing cases stop at a "
                 "`raise NotImplementedError` in your code: finish that part first.")
-    named = _most_common_mistake(result, exercise)
-    if named:
-        return f"{passed} of {total} cases passed. {named}"
+    cause = leading_cause(result)
+    if cause is not None:  # the one thing to fix first
+        return f"{passed} of {total} cases passed. {cause.sentence()}"
     return f"{passed} of {total} cases passed. Start with the first failing public case: it shows the details."
-
-
-def _most_common_mistake(result: GradeResult, exercise: Exercise | None) -> str:
-    """Name the known mistake behind most failures, if one is: that is the one thing to fix first."""
-    failures = [case for case in result.cases if not case.passed]
-    names = [case.details.get("misconception") for case in failures if case.details.get("misconception")]
-    if not names or exercise is None:
-        return ""
-    top = max(set(names), key=names.count)
-    if names.count(top) * 2 < len(failures):
-        return ""
-    explanation = next((item.explanation for item in exercise.misconceptions if item.name == top), "")
-    return f"{names.count(top)} of the {len(failures)} failures match one known mistake — {top}: {explanation}"
 
 
 @contextmanager

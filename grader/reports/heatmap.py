@@ -91,28 +91,32 @@ def cell_size(rows: int, cols: int) -> int:
     return max(3, min(MAX_CELL, MAX_PIXELS // max(rows, cols)))
 
 
-def heatmap_svg(values: np.ndarray, limit: float) -> str:
-    """An inline SVG heatmap of a 2-D array on the colour scale ±limit. Only numbers go into the markup."""
+def heatmap_svg(values: np.ndarray, limit: float, marks: np.ndarray | None = None) -> str:
+    """An inline SVG heatmap of a 2-D array on the colour scale ±limit, with the cells where `marks` is true
+    outlined by a dashed border (a shape, not a colour, so it reads without colour too). Only numbers go into it."""
     rows, cols = values.shape
     cell = cell_size(rows, cols)
     width, height = cols * cell, rows * cell
     finite = values[np.isfinite(values)]
     span = f"{finite.min():.4g} to {finite.max():.4g}" if finite.size else "no finite values"
+    marked = 0 if marks is None else int(marks.sum())
+    said = f", {marked} outlined as different" if marks is not None else ""
     head = (f'<svg class="heatmap" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{rows} by {cols} values, {span}">')
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{rows} by {cols} values, {span}{said}">')
     colours = diverging_rgb(values, limit)
     if rows * cols > MAX_RECT_CELLS:
-        body = (f'<title>{rows}×{cols}, values {span}</title><image width="{width}" height="{height}" '
+        body = (f'<title>{rows}×{cols}, values {span}{said}</title><image width="{width}" height="{height}" '
                 f'preserveAspectRatio="none" style="image-rendering:pixelated" '
                 f'href="{png_data_uri(colours)}"/>')
-        return head + body + _frame(width, height) + "</svg>"
+        return head + body + _frame(width, height) + _outlines(marks, cell) + "</svg>"
     parts = [head]
     numbers = cell >= MIN_CELL_FOR_NUMBERS
     for r in range(rows):
         for c in range(cols):
             red, green, blue = (int(v) for v in colours[r, c])
             value = float(values[r, c])
-            parts.append(f'<g><title>row {r}, col {c}: {value:.6g}</title>'
+            differs = " (differs)" if marks is not None and marks[r, c] else ""
+            parts.append(f'<g><title>row {r}, col {c}: {value:.6g}{differs}</title>'
                          f'<rect x="{c * cell}" y="{r * cell}" width="{cell}" height="{cell}" '
                          f'fill="rgb({red},{green},{blue})"/>')
             if numbers:
@@ -121,8 +125,28 @@ def heatmap_svg(values: np.ndarray, limit: float) -> str:
                              f'font-size="{cell * 0.3:.1f}" text-anchor="middle" dominant-baseline="central">'
                              f'{short_number(value)}</text>')
             parts.append("</g>")
-    parts.append(_frame(width, height) + "</svg>")
+    parts.append(_frame(width, height) + _outlines(marks, cell) + "</svg>")
     return "".join(parts)
+
+
+def _outlines(marks: np.ndarray | None, cell: int) -> str:
+    """One path outlining every marked cell: a white line under a dashed dark one, visible on any fill."""
+    if marks is None or not marks.any():
+        return ""
+    inset = 1 if cell >= 6 else 0
+    side = cell - 2 * inset
+    path = "".join(f"M{c * cell + inset} {r * cell + inset}h{side}v{side}h{-side}Z" for r, c in np.argwhere(marks))
+    thick = max(1, cell // 10)
+    return (f'<path class="differs" d="{path}" fill="none" stroke="#fff" stroke-width="{thick + 1}"/>'
+            f'<path class="differs" d="{path}" fill="none" stroke="#1f2328" stroke-width="{thick}" '
+            f'stroke-dasharray="{max(2, cell // 5)} {max(1, cell // 10)}"/>')
+
+
+def differing_cells(expected: np.ndarray, got: np.ndarray) -> np.ndarray:
+    """Where `got` is not close to `expected` within 1e-6 relative (to the value, or to the map's largest value
+    for values near 0), so rounding noise is never outlined; NaN matches NaN."""
+    scale = symmetric_limit(expected)
+    return ~np.isclose(got, expected, rtol=1e-6, atol=1e-6 * scale, equal_nan=True)
 
 
 def _frame(width: int, height: int) -> str:
@@ -144,6 +168,22 @@ def preview_maps(preview) -> list[dict]:
         {"svg": heatmap_svg(got, shared), "label": "yours", "scale": f"±{shared:.3g}"},
         {"svg": heatmap_svg(difference, spread), "label": "yours − expected", "scale": f"±{spread:.3g}"},
     ]
+
+
+def compared_maps(preview) -> tuple[list[dict], int, int]:
+    """Expected and yours on one shared scale, the cells that differ outlined on both (unless all do), from
+    `details["preview"]`; with how many cells differ, of how many."""
+    if not isinstance(preview, dict):
+        return [], 0, 0
+    expected, got = as_matrix(preview.get("expected")), as_matrix(preview.get("got"))
+    if expected is None or got is None or expected.shape != got.shape:
+        return [], 0, 0
+    shared = symmetric_limit(expected, got)
+    marks = differing_cells(expected, got)
+    outlined = marks if not marks.all() else None  # every cell outlined would hide the pattern and say nothing
+    maps = [{"svg": heatmap_svg(expected, shared, outlined), "label": "expected", "scale": f"±{shared:.3g}"},
+            {"svg": heatmap_svg(got, shared, outlined), "label": "yours", "scale": f"±{shared:.3g}"}]
+    return maps, int(marks.sum()), int(marks.size)
 
 
 def preview_caption(preview) -> str:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import functools
 import json
 
+from markupsafe import Markup, escape
+
 from .. import PACKAGE_DIR
-from ..results import CaseResult, GradeResult, Outcome, printable
+from ..results import (CaseResult, GradeResult, LeadingCause, Outcome, as_sentence, case_diagnosis, leading_cause,
+                       printable)
+from .diagnoses import card_entries, panel_view, shown_message
 from .heatmap import preview_caption, preview_maps
 
 _TEMPLATES = PACKAGE_DIR / "reports" / "templates"
@@ -22,6 +26,8 @@ def _environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True, bytecode_cache=cache,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["num"] = lambda value: f"{value:g}"
+    env.filters["code_spans"] = code_spans
+    env.filters["sentence"] = as_sentence
     env.filters["compact_json"] = lambda value: json.dumps(value, separators=(", ", ": "))
     return env
 
@@ -35,20 +41,40 @@ def report_template():
 def render_html(result: GradeResult) -> str:
     template = report_template()
     views = [case_view(case) for case in result.cases]
-    page = template.render(result=result, cases=result.cases, views=views, passed=result.count(Outcome.PASSED),
+    lead = leading_cause(result)
+    page = template.render(result=result, cases=result.cases, entries=card_entries(result.cases, views, lead),
+                           passed=result.count(Outcome.PASSED), panel=panel_view(lead),
+                           summary=shown_summary(result.summary, lead),
                            showcase=showcase_view(result.extras.get("showcase")),
                            percent=0 if not result.max_score else round(100 * result.score / result.max_score))
     return printable(page)  # the one writer-side guard: learner text that slipped past the worker's boundary
 
 
+def shown_summary(summary: str, lead: LeadingCause | None) -> str:
+    """The run's summary, unless it is the counts and the likely cause, which the score and the panel show."""
+    return "" if lead is not None and summary.endswith(lead.sentence()) else summary
+
+
+def code_spans(text: str) -> Markup:
+    """Escaped text with each `quoted` piece (code from the learner's file) set as <code>."""
+    pieces = str(text).split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: no spans at all
+        return escape(text)
+    return Markup("").join(escape(piece) if index % 2 == 0 else Markup("<code>%s</code>") % piece
+                           for index, piece in enumerate(pieces))
+
+
 def case_view(case: CaseResult) -> dict:
-    """What the template draws for a case besides its text: heatmaps of a failing public output, stage shapes."""
+    """What the template draws for a case besides its text: heatmaps of a failing public output, stage shapes,
+    its message without its diagnosis and the diagnosis itself (laid out apart)."""
     preview = case.details.get("preview")
     show_maps = not case.passed and case.visibility != "hidden"
     return {"maps": preview_maps(preview) if show_maps else [],
             "slice": preview_caption(preview) if show_maps else "",
             "stages": stage_rows(case.details.get("stages")),
-            "stage_note": stage_note(case.details.get("stages"))}
+            "stage_note": stage_note(case.details.get("stages")),
+            "message": shown_message(case),
+            "diagnosis": case_diagnosis(case)}
 
 
 def _shape(value) -> list[int] | None:
