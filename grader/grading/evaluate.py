@@ -9,11 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from ..results import CaseResult, Kind, Outcome, mistake_note
+from ..results import CaseResult, Kind, Outcome
 from ..sandbox.client import Reply, Worker
 from ..spec.model import Case, Exercise
 from . import checks
 from .compare import compare, matches
+from .diagnosis.engine import Diagnoser
+from .diagnosis.model import Diagnosis
+from .diagnosis.mutation import mutation_diagnosis, mutation_message, significant_changes
 from .failures import FailureMessages, set_outcome
 from .inputs import build_args, call_parts, case_rng
 from .pacing import Pace
@@ -41,6 +44,7 @@ class Evaluator:
         self.pace = Pace(exercise)
         self.not_implemented: dict[str, dict] = {}  # case name -> the NotImplementedError it raised
         self.failures = FailureMessages(exercise, self.submission, self.shown_as)
+        self.diagnoser = Diagnoser(exercise, self.submission)
 
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds
@@ -95,6 +99,7 @@ class Evaluator:
                                                                                     self.exercise.limits.case_seconds))
         expected = self.reference(*positional, **keyword)
         result = self._check_values(result, case, expected, reply.arrays, args)
+        self._check_inputs_kept(result, case, reply)
         if case.check == "gradient":
             return self._check_gradient(result, case, args, expected, reply.arrays)
         if case.check == "speed" and result.passed:
@@ -119,16 +124,34 @@ class Evaluator:
             if not case.hidden:
                 result.details.update(preview_arrays(want, have))
             message = verdict.brief if case.hidden else verdict.message
-            misconception = self._recognise(args, got, expected_parts)
-            if misconception is not None:
-                result.details["misconception"] = misconception.name
-                message += mistake_note(misconception.name, misconception.explanation)
+            diagnosis = self._diagnose(case, args, expected_parts, got, labels.index(label), label, tolerance)
+            if diagnosis is not None:
+                result.details["diagnosis"] = diagnosis.to_json(case.hidden)
+                if diagnosis.source == "declared":
+                    result.details["misconception"] = diagnosis.name
+                message += diagnosis.note(case.hidden)
             elif case.hidden:
                 message += " Inputs of hidden cases are not shown; a public case with similar features shows details."
             return set_outcome(result, Outcome.FAILED, verdict.kind, message)
         result.outcome = Outcome.PASSED
         result.points = case.points
         return result
+
+    def _check_inputs_kept(self, result: CaseResult, case: Case, reply: Reply) -> None:
+        """A function that changed its inputs is wrong even when its output is right: the caller's arrays are the
+        caller's (a layer's input is still needed for its backward pass)."""
+        changed = significant_changes(reply.header.get("mutated", []), case.tolerance or self.exercise.tolerance)
+        if not changed:
+            return
+        names = [param.name for param in self.exercise.entry.params]
+        if result.passed:
+            diagnosis = mutation_diagnosis(changed, names, case.hidden)
+            result.details["diagnosis"] = diagnosis.to_json(case.hidden)
+            set_outcome(result, Outcome.FAILED, Kind.MUTATION, mutation_message(changed, names, case.hidden))
+        elif "diagnosis" not in result.details:
+            diagnosis = mutation_diagnosis(changed, names, case.hidden)
+            result.details["diagnosis"] = diagnosis.to_json(case.hidden)
+            result.message += diagnosis.note(case.hidden)
 
     def _check_gradient(self, result: CaseResult, case: Case, args: dict, expected: Any,
                         got: list) -> CaseResult:
@@ -176,27 +199,11 @@ class Evaluator:
         result.message = message
         return result
 
-    def _recognise(self, args: dict, got: list, expected: list):
-        """The first declared misconception whose output matches what the learner returned.
-
-        A variant that coincides with the reference on this input (a flip of a 1x1 kernel, stride ignored
-        at stride 1) proves nothing: it would name a mistake for what is only a small numeric error."""
-        if all(np.size(part) == 0 for part in got):
-            return None  # an empty answer matches many variants by its shape alone (np.array([]) is (0,))
+    def _diagnose(self, case: Case, args: dict, expected: list, got: list, part: int, label: str,
+                  tolerance) -> Diagnosis | None:
         positional, keyword = call_parts(self.exercise, args)
-        tolerance = self.exercise.tolerance
-        for item in self.exercise.misconceptions:
-            try:
-                wrong = reference_function(self.exercise, item)(*positional, **keyword)
-            except Exception:  # a variant may not apply to every input (e.g. it needs C == F)
-                continue
-            wrong_parts = [np.asarray(part) for part in (wrong if self.exercise.entry.returns == "tuple" else [wrong])]
-            if len(wrong_parts) != len(got) or all(matches(np.asarray(w), np.asarray(e), tolerance)
-                                                   for w, e in zip(wrong_parts, expected)):
-                continue
-            if all(matches(w, g, tolerance) for w, g in zip(wrong_parts, got)):
-                return item
-        return None
+        evidence = self.diagnoser.evidence(positional, keyword, expected, got, part, label, tolerance, case.hidden)
+        return self.diagnoser.diagnose(evidence)
 
     # --- failures before any value came back ----------------------------------------------------
     def _call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool) -> CaseResult:

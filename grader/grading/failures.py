@@ -12,11 +12,14 @@ from typing import Any
 from ..results import CaseResult, Kind, Outcome
 from ..sandbox.client import Reply
 from ..spec.model import ArraySpec, Case, DictSpec, Exercise
-from .compare import FLOAT_ALLOCATION, shape_text
+from .compare import shape_text
+from .diagnosis.exceptions import explain_exception
+from .diagnosis.model import Diagnosis
+from .diagnosis.python_errors import ONLY_NUMPY
+from .diagnosis.source import read_source_lines
 from .pacing import SLOW_ADVICE
 
-ONLY_NUMPY = ("only NumPy, the Python standard library and your own .py files next to this one can be imported "
-              "when your work is graded.")
+IMPORT_LINE = re.compile(r"\s*(import|from)\s")
 
 
 def set_outcome(result: CaseResult, outcome: Outcome, kind: Kind, message: str) -> CaseResult:
@@ -30,8 +33,25 @@ class FailureMessages:
 
     def __init__(self, exercise: Exercise, submission: Path, shown_as: str):
         self.exercise = exercise
+        self.submission = submission
         self.file_name = submission.name
         self.shown_as = shown_as
+        self._source_lines: tuple[str, ...] | None = None
+
+    @property
+    def source_lines(self) -> tuple[str, ...]:
+        """The submission's lines, read the first time an exception needs them."""
+        if self._source_lines is None:
+            self._source_lines = read_source_lines(self.submission)
+        return self._source_lines
+
+    def diagnose(self, result: CaseResult, error: dict, hidden: bool) -> Diagnosis | None:
+        """The likely cause of the exception in `error`, kept in the result's details (without the case's values
+        when `hidden`)."""
+        diagnosis = explain_exception(error, self.source_lines, hidden, self.file_name)
+        if diagnosis is not None:
+            result.details["diagnosis"] = diagnosis.to_json(hidden)
+        return diagnosis
 
     def load_failure(self, result: CaseResult, reply: Reply) -> CaseResult:
         error = reply.header.get("error") or {}
@@ -43,15 +63,7 @@ class FailureMessages:
             return set_outcome(result, Outcome.ERROR, Kind.SYNTAX, message)
         if reply.status == "import":
             result.details["traceback"] = error.get("traceback", "")
-            module = unavailable_module(error)
-            if module:
-                message = (f"Your file imports {module}{self.at_line(error)}, which is not available here: "
-                           f"{ONLY_NUMPY} Remove that import and write that part with NumPy, then grade again.")
-            else:
-                message = (f"Your file raised {error.get('type')} while it was being imported"
-                           f"{self.at_line(error)}: {error.get('message')}. Code at the top level of {where} runs "
-                           "on import; keep it inside functions.")
-            return set_outcome(result, Outcome.ERROR, Kind.IMPORT, message)
+            return set_outcome(result, Outcome.ERROR, Kind.IMPORT, self._import_message(result, error))
         if reply.status == "missing":
             signature = self.exercise.entry.signature
             return set_outcome(result, Outcome.ERROR, Kind.MISSING,
@@ -88,6 +100,27 @@ class FailureMessages:
         return set_outcome(result, Outcome.ERROR, Kind.PROTOCOL,
                            f"The worker sent something the grader cannot read ({reply.detail or reply.status}).")
 
+    def _import_message(self, result: CaseResult, error: dict) -> str:
+        """Why the file did not import. Code at the top level runs on import, so an error there is the learner's
+        own and belongs inside a function; but that advice is wrong for an import that cannot work here."""
+        module = unavailable_module(error)
+        if module:  # this message is the whole explanation: a diagnosis would only repeat it
+            return (f"Your file imports {module}{self.at_line(error)}, which is not available here: "
+                    f"{ONLY_NUMPY} Remove that import and write that part with NumPy, then grade again.")
+        diagnosis = self.diagnose(result, error, hidden=False)  # a file that does not import shows no case's values
+        note = diagnosis.note(False) if diagnosis is not None else ""
+        head = _sentence(f"Your file raised {error.get('type')} while it was being imported{self.at_line(error)}: "
+                         f"{error.get('message')}")
+        if error.get("type") in ("ImportError", "ModuleNotFoundError") or IMPORT_LINE.match(self._raising_code(error)):
+            return head + note if note else f"{head} That import cannot work when your work is graded: {ONLY_NUMPY}"
+        return f"{head} Code at the top level of {self.shown_as} runs on import; keep it inside functions.{note}"
+
+    def _raising_code(self, error: dict) -> str:
+        line = error.get("line")
+        if self._other_file(error) or not isinstance(line, int) or not 0 < line <= len(self.source_lines):
+            return ""
+        return self.source_lines[line - 1]
+
     def _exception_message(self, result: CaseResult, error: dict) -> str:
         raised = error.get("type", "Exception")
         if raised == "SystemExit":
@@ -95,12 +128,16 @@ class FailureMessages:
         if raised == "MemoryError":
             return (f"Your function ran out of memory (the limit is {self.exercise.limits.memory_mb} MB). "
                     "Avoid building arrays much larger than the input.")
-        if result.visibility == "hidden":
-            return _sentence(f"Your function raised {raised}{self.at_line(error)} on a hidden case") \
-                + exception_hint(error)
-        text = f"Your function raised {raised}{self.at_line(error)}: {error.get('message', '')}"
-        hint = exception_hint(error)
-        return _sentence(text) + hint if hint else text
+        hidden = result.visibility == "hidden"
+        diagnosis = self.diagnose(result, error, hidden)
+        said = error.get("message", "")
+        if hidden:
+            text = _sentence(f"Your function raised {raised}{self.at_line(error)} on a hidden case")
+        else:
+            text = f"Your function raised {raised}{self.at_line(error)}" + (f": {said}" if said else "")
+        if diagnosis is None:
+            return text
+        return _sentence(text) + diagnosis.note(hidden)
 
     def _bad_output_message(self, info: dict) -> str:
         entry = self.exercise.entry
@@ -146,9 +183,14 @@ class FailureMessages:
         """Where the error happened, e.g. ' on line 12' (' on line 3 of helpers.py' in another file)."""
         if not error.get("line"):
             return ""
-        files = re.findall(r'File "([^"]+)", line', error.get("traceback", ""))
-        elsewhere = bool(files) and files[-1] != self.file_name
-        return f" on line {error['line']}" + (f" of {files[-1]}" if elsewhere else "")
+        other = self._other_file(error)
+        return f" on line {error['line']}" + (f" of {other}" if other else "")
+
+    def _other_file(self, error: dict) -> str:
+        """The file of the line that raised, when it is not the submission (a helper file next to it); else ""."""
+        traceback = error.get("traceback")
+        files = re.findall(r'File "([^"]+)", line', traceback if isinstance(traceback, str) else "")
+        return files[-1] if files and files[-1] != self.file_name else ""
 
 
 def unavailable_module(error: dict) -> str:
@@ -160,19 +202,6 @@ def unavailable_module(error: dict) -> str:
         return ""
     top = found.group(1).split(".")[0]
     return "" if top == "numpy" or top in sys.stdlib_module_names else found.group(1)
-
-
-def exception_hint(error: dict) -> str:
-    """Advice for exceptions whose usual cause we know; "" otherwise."""
-    module = unavailable_module(error)
-    if module:
-        return f" {module} is not available here: {ONLY_NUMPY} Write that part with NumPy."
-    cast = re.search(r"Cannot cast ufunc '\w+' output from dtype\('(\w+)'\) to dtype\('(\w+)'\)",
-                     error.get("message", ""))
-    if cast and cast.group(1).startswith(("float", "complex")) and cast.group(2).startswith(("int", "uint", "bool")):
-        return (f" The array you add into has the integer dtype {cast.group(2)}, so it cannot hold the "
-                f"{cast.group(1)} results. {FLOAT_ALLOCATION}")
-    return ""
 
 
 def used_options(exercise: Exercise, case: Case) -> list[str]:

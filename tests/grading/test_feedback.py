@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from grader.results import CaseResult, GradeResult, Kind, Outcome
+from grader.results import CaseResult, GradeResult, Kind, Outcome, case_diagnosis
 from grader.spec.catalog import find_exercise
 from grader.grading.pacing import Pace, case_size
 from grader.reports.terminal import format_summary
@@ -37,17 +37,18 @@ def flipped_result(tmp_path_factory):
 
 def test_summary_names_the_mistake_behind_most_failures(flipped_result):
     failures = [case for case in flipped_result.cases if not case.passed]
-    named = [case for case in failures if case.details.get("misconception") == "kernel flipped"]
+    named = [case for case in failures if (case_diagnosis(case) or {}).get("name") == "kernel flipped"]
     assert failures and len(named) * 2 >= len(failures)
-    assert f"{len(named)} of the {len(failures)} failures match one known mistake — kernel flipped" \
-        in flipped_result.summary
+    said = "All" if len(named) == len(failures) else f"{len(named)} of the"
+    assert f"{said} {len(failures)} failures have one likely cause — kernel flipped: " in flipped_result.summary
     assert "cross-correlation" in flipped_result.summary  # the explanation with its fix comes along
 
 
-def test_terminal_lines_carry_the_mistake_name(flipped_result):
+def test_terminal_groups_the_cases_of_one_mistake_on_one_line(flipped_result):
     text = format_summary(flipped_result, color=False)
+    named = sum((case_diagnosis(case) or {}).get("name") == "kernel flipped" for case in flipped_result.cases)
     marked = [line for line in text.splitlines() if line.lstrip().startswith("✗") and "kernel flipped" in line]
-    assert len(marked) == sum(case.details.get("misconception") == "kernel flipped" for case in flipped_result.cases)
+    assert [line.split()[1:5] for line in marked] == [[str(named), "cases:", "kernel", "flipped"]]
 
 
 def test_no_mistake_is_named_when_failures_have_no_common_cause(flipped_result):
@@ -57,16 +58,22 @@ def test_no_mistake_is_named_when_failures_have_no_common_cause(flipped_result):
     flipped_result = copy.deepcopy(flipped_result)  # the fixture is shared with the other tests
     for case in flipped_result.cases:
         case.details.pop("misconception", None)
-    assert "known mistake" not in summarize(flipped_result, find_exercise("exercise-2"))
+        case.details.pop("diagnosis", None)
+    assert "likely cause" not in summarize(flipped_result)
+
+
+def _explanation(result: GradeResult) -> str:
+    """The diagnosis's explanation as the learner reads it (a sentence: its first letter may be capitalised)."""
+    first = next(case for case in result.cases if case_diagnosis(case))
+    return case_diagnosis(first)["explanation"][1:]
 
 
 def test_a_known_mistake_is_explained_once_in_the_terminal(flipped_result):
     """The summary names the mistake with its fix; the case lines carry only its name."""
-    explanation = next(item.explanation for item in find_exercise("exercise-2").misconceptions
-                       if item.name == "kernel flipped")
+    explanation = _explanation(flipped_result)
     text = " ".join(format_summary(flipped_result, color=False).split())
     assert text.count(explanation) == 1
-    named = [case for case in flipped_result.cases if case.details.get("misconception") == "kernel flipped"]
+    named = [case for case in flipped_result.cases if case_diagnosis(case)]
     assert len(named) > 1 and all(explanation in case.message for case in named)  # the JSON keeps every case's
 
 
@@ -75,9 +82,7 @@ def test_a_mistake_the_summary_does_not_name_is_explained_once_per_run(flipped_r
 
     result = copy.deepcopy(flipped_result)
     result.summary = "Start with the first failing public case."
-    explanation = next(item.explanation for item in find_exercise("exercise-2").misconceptions
-                       if item.name == "kernel flipped")
-    assert " ".join(format_summary(result).split()).count(explanation) == 1
+    assert " ".join(format_summary(result).split()).count(_explanation(flipped_result)) == 1
 
 
 def uniform_result(message: str, outcome: Outcome = Outcome.FAILED, kind: Kind = Kind.TYPE,
@@ -232,3 +237,87 @@ def test_cases_that_fail_alike_with_different_details_show_a_public_example():
     result.cases[0].visibility = "hidden"
     text = " ".join(format_summary(result).split())
     assert "For example, 'case 1': The output has the right shape (2, 2) but 2 of 4 values differ." in text
+
+
+# --- exceptions explained -----------------------------------------------------------------------------------------
+
+def exception_reply(tmp_path, source: str, *args):
+    """A worker's reply for `conv2d(*args)` raising in a submission written like the learner's."""
+    import importlib.util
+
+    from grader.sandbox.client import Reply
+    from grader.sandbox.worker_main import _describe_exception
+
+    path = tmp_path / "exercise_2.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location("submission", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        module.conv2d(*args)
+    except Exception as err:  # noqa: BLE001
+        return path, Reply("exception", {"error": _describe_exception(err, err.__traceback__, str(tmp_path))})
+    raise AssertionError("did not raise")
+
+
+BROADCASTING = '''
+    import numpy as np
+
+    def conv2d(x, weight, bias=None, stride=1, padding=0):
+        out = np.zeros(2)
+        for f in range(2):
+            out[f] = np.sum(x[0] * weight[f])
+        return out
+'''
+
+
+@pytest.mark.parametrize("visibility", ["visible", "hidden"])
+def test_an_exception_message_keeps_the_learners_words_and_adds_the_likely_cause(tmp_path, visibility):
+    from grader.grading.failures import FailureMessages
+
+    import numpy as np
+    path, reply = exception_reply(tmp_path, BROADCASTING, np.ones((1, 3, 3, 3)), np.ones((2, 2, 3, 3)))
+    messages = FailureMessages(find_exercise("exercise-2"), path, "exercise_2.py")
+    result = messages.call_failure(CaseResult("c", 1, Outcome.FAILED, visibility=visibility), reply, 5.0, False)
+    assert result.kind == Kind.EXCEPTION and result.details["diagnosis"]["name"] == "shapes do not broadcast"
+    said = "operands could not be broadcast together with shapes (3,3,3) (2,3,3)"
+    if visibility == "visible":
+        assert result.message.startswith(f"Your function raised ValueError on line 7: {said}.")
+        assert "Likely cause — shapes do not broadcast: Line 7: `out[f] = np.sum(x[0] * weight[f])`: axis 0 has 3 " \
+            "against 2." in result.message
+    else:
+        assert result.message.startswith("Your function raised ValueError on line 7 on a hidden case. "
+                                         "Likely cause — ")
+        assert "(3,3,3)" not in result.message and "against" not in result.message
+        assert "(3,3,3)" not in str(result.details)
+
+
+def test_an_import_the_grader_cannot_offer_is_not_told_to_move_into_a_function(tmp_path):
+    from grader.grading.failures import FailureMessages
+    from grader.sandbox.client import Reply
+
+    path = tmp_path / "exercise_2.py"
+    path.write_text("import numpy as np\nfrom numpy import sliding_window_view\n")
+    error = {"type": "ImportError", "line": 2,
+             "message": "cannot import name 'sliding_window_view' from 'numpy' (/site/numpy/__init__.py)",
+             "traceback": '  File "exercise_2.py", line 2, in <module>\n    from numpy import sliding_window_view'}
+    messages = FailureMessages(find_exercise("exercise-2"), path, "exercise_2.py")
+    result = messages.load_failure(CaseResult("c", 1, Outcome.FAILED), Reply("import", {"error": error}))
+    assert "inside functions" not in result.message
+    assert "from numpy.lib.stride_tricks import sliding_window_view" in result.message
+    unknown = dict(error, message="some loader said no")
+    result = messages.load_failure(CaseResult("c", 1, Outcome.FAILED), Reply("import", {"error": unknown}))
+    assert "inside functions" not in result.message and "That import cannot work" in result.message
+
+
+def test_a_real_run_explains_an_int_stride_unpacked_as_a_pair(tmp_path):
+    path = tmp_path / "pair.py"
+    path.write_text(FLIPPED.replace("sh, sw = (stride, stride) if isinstance(stride, int) else stride",
+                                    "sh, sw = stride").replace("[:, :, ::-1, ::-1]", ""))
+    exercise = find_exercise("exercise-2")
+    result = grade(dataclasses.replace(exercise, cases=exercise.cases[:6]), path)
+    raised = [case for case in result.cases if case.kind == Kind.EXCEPTION]
+    assert raised and all(case.details["diagnosis"]["name"] == "int or pair" for case in raised)
+    assert "cannot unpack non-iterable int object. Likely cause — int or pair: Line 6: `sh, sw = stride`." \
+        in raised[0].message
+    assert "stride_h, stride_w = (stride, stride) if isinstance(stride, int) else stride" in raised[0].message

@@ -203,7 +203,8 @@ def test_an_unavailable_module_imported_inside_the_function_gets_the_same_advice
     test = result["json"]["tests"][0]
     assert (test["outcome"], test["kind"]) == ("error", "exception")
     assert test["message"].startswith("Your function raised ModuleNotFoundError on line 2: No module named 'torch'. "
-                                      "torch is not available here: only NumPy")
+                                      "Likely cause — module not available: Line 2: `import torch`. `torch` cannot "
+                                      "be imported here: only NumPy")
 
 
 PAIRS_NOT_DONE = (REPO / "tests" / "mistakes" / "e2_pair_not_implemented.py").read_text()
