@@ -1,8 +1,10 @@
 """Time `grade exercise-2` on a correct submission against the bare import floor, interleaved, in one run.
 
-Run: python benchmarks/bench_grade.py [--runs N] [--sandbox standard|strict|both]
+Run: python benchmarks/bench_grade.py [--runs N] [--sandbox standard|strict|both] [--wrong]
 (the `grade` script when installed, else `python -m grader`). With `--sandbox both` the two modes and the floor
-alternate, and the ratio strict/standard is printed too.
+alternate, and the ratio strict/standard is printed too. With `--wrong`, two wrong submissions that fail every case
+join the rotation (one whose mistake the diagnosis finds, one it cannot explain, which makes it search longest), and
+the ratio of each to the correct one is printed: diagnosis must not make grading slow (goal <= 1.3x).
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 FLOOR = [sys.executable, "-c", "import numpy, yaml, jinja2, pytest"]
 GOAL = 2.0
+WRONG_GOAL = 1.3
+# Two ways to fail every case of exercise-2, appended to the correct file: a mistake the diagnosis names (a constant
+# factor), and a perturbation it cannot explain, so every analysis runs to its end on every case.
+WRONG = {
+    "wrong (explained)": "\n_right = conv2d\n\ndef conv2d(*args, **kwargs):\n    return 1.5 * _right(*args, **kwargs)\n",
+    "wrong (unexplained)": ("\n_right = conv2d\n\ndef conv2d(*args, **kwargs):\n    out = _right(*args, **kwargs)\n"
+                            "    return out + 0.01 * np.sin(np.arange(out.size).reshape(out.shape))\n"),
+}
 
 
 def correct_submission(folder: Path) -> Path:
@@ -30,6 +40,13 @@ def correct_submission(folder: Path) -> Path:
     parts.append("\n".join(line for line in body.splitlines() if not line.startswith("from .")))
     path = folder / "exercise_2.py"
     path.write_text("\n\n".join(parts) + "\n")
+    return path
+
+
+def wrong_submission(folder: Path, name: str, tail: str) -> Path:
+    path = folder / name.split()[1].strip("()") / "exercise_2.py"
+    path.parent.mkdir()
+    path.write_text(correct_submission(folder).read_text() + tail)
     return path
 
 
@@ -52,6 +69,8 @@ def timed(command: list[str], env: dict, expect: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="repetitions of each command (default 15)")
+    parser.add_argument("--wrong", action="store_true",
+                        help="also time two submissions that fail every case, against the correct one")
     parser.add_argument("--sandbox", choices=("standard", "strict", "both"), default="standard",
                         help="the sandbox to grade in; both: the two alternate in one run (default standard)")
     options = parser.parse_args()
@@ -64,13 +83,18 @@ def main() -> int:
         submission = correct_submission(folder)
         commands = {mode: grade_command(submission, folder, mode) for mode in modes}
         commands["floor"] = FLOOR
-        for command in commands.values():  # warm the page cache, byte-code and probe caches; not counted
-            timed(command, env, 0)
+        expect = {name: 0 for name in commands}
+        if options.wrong:
+            for name, tail in WRONG.items():
+                commands[name] = grade_command(wrong_submission(folder, name, tail), folder, modes[0])
+                expect[name] = 1
+        for name, command in commands.items():  # warm the page cache, byte-code and probe caches; not counted
+            timed(command, env, expect[name])
         times: dict[str, list[float]] = {name: [] for name in commands}
         for run in range(options.runs):  # interleaved, rotating, so load changes on a shared machine hit all alike
             names = list(commands)
             for name in names[run % len(names):] + names[:run % len(names)]:
-                times[name].append(timed(commands[name], env, 0))
+                times[name].append(timed(commands[name], env, expect[name]))
     medians = {name: statistics.median(values) for name, values in times.items()}
     floor_s = medians["floor"]
     for mode in modes:
@@ -82,6 +106,10 @@ def main() -> int:
           f"(min {min(times['floor']) * 1e3:.0f}, max {max(times['floor']) * 1e3:.0f})")
     if len(modes) == 2:
         print(f"strict/standard: {medians['strict'] / medians['standard']:.3f}")
+    for name in WRONG if options.wrong else ():
+        ratio = medians[name] / medians[modes[0]]
+        print(f"{name}: median {medians[name] * 1e3:7.0f} ms; ratio to the correct one {ratio:.2f}x "
+              f"(goal <= {WRONG_GOAL:.1f}x): {'met' if ratio <= WRONG_GOAL else 'MISSED'}")
     print(f"command: {' '.join(commands[modes[0]])}")
     return 0
 

@@ -1,0 +1,22 @@
+# mistake: sums each window over its rows and columns only (axis=(2, 3)), leaving the channel axis: assigning it fails
+# expect: shapes do not broadcast
+import numpy as np
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    N, C, H, W = x.shape
+    F, _, KH, KW = weight.shape
+    OH = (H + 2 * ph - KH) // sh + 1
+    OW = (W + 2 * pw - KW) // sw + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    out = np.zeros((N, F, OH, OW))
+    for f in range(F):
+        for i in range(OH):
+            for j in range(OW):
+                window = xp[:, :, i * sh:i * sh + KH, j * sw:j * sw + KW]
+                out[:, f, i, j] = np.sum(window * weight[f], axis=(2, 3))
+    if bias is not None:
+        out += bias[None, :, None, None]
+    return out
