@@ -8,6 +8,7 @@ budget, so a submission that fails every case is graded about as fast as one tha
 from __future__ import annotations
 
 import time
+from itertools import permutations
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from ..compare import matches
 from ..references import live_reference, reference_function
 from .model import Diagnosis, Evidence, Sizes
 
+# True but vague findings of the output analysis: a perturbation that explains the same output says more.
+WEAK_FINDINGS = frozenset({"right values, wrong shape"})
 SEARCH_SECONDS = 0.6  # per submission, for the analyses that run the reference (declared, perturbations)
 CASE_SECONDS = 0.25  # per failing case, within that budget
 
@@ -53,6 +56,9 @@ class Diagnoser:
         from .structural import analyse_output
         if all(np.size(part) == 0 for part in evidence.got):
             return analyse_output(evidence)  # an empty answer matches many variants by its shape alone
+        reordered = outputs_reordered(self.exercise, evidence)
+        if reordered is not None:
+            return reordered
         started = time.monotonic()
         known = [item.name for item in self._found if item.source == "declared"]
         found = self._declared(evidence, started + CASE_SECONDS, only=known) if known else None
@@ -62,9 +68,9 @@ class Diagnoser:
                 found = self._declared(evidence, deadline)
             if found is None:
                 found = analyse_output(evidence)
-            if found is None and time.monotonic() < deadline:
+            if (found is None or found.name in WEAK_FINDINGS) and time.monotonic() < deadline:
                 from .perturb import find_perturbation
-                found = find_perturbation(evidence, self.exercise, live_reference(self.exercise), deadline)
+                found = find_perturbation(evidence, self.exercise, live_reference(self.exercise), deadline) or found
         finally:
             self._budget -= time.monotonic() - started
         return self._remember(found) if found is not None else None
@@ -103,11 +109,40 @@ def _variant_parts(exercise: Exercise, item: Misconception, positional: list, ke
 
 def declared_diagnosis(item: Misconception, evidence: Evidence) -> Diagnosis:
     label = evidence.label if len(evidence.got) == 1 else "outputs"
-    shape = "" if evidence.have.shape == evidence.want.shape else ", shape included,"
-    return Diagnosis(
-        name=item.name, explanation=item.explanation, source="declared",
-        evidence=f"the reference with this mistake built in gives exactly your {label}{shape} on this case",
-        hidden_evidence=f"the reference with this mistake built in gives exactly your {label} on this hidden case")
+    said = "the reference with this mistake built in gives exactly your " + label
+    hidden_evidence = f"{said} on this hidden case"
+    want, have = evidence.want, evidence.have
+    if have.shape != want.shape:
+        return Diagnosis(item.name, item.explanation, f"{said}, shape {tuple(have.shape)} included", "declared",
+                         hidden_evidence)
+    with np.errstate(invalid="ignore"):
+        differ = np.argwhere(~np.isclose(have.astype(float), want.astype(float)))
+    if len(differ) == 0:
+        return Diagnosis(item.name, item.explanation, said, "declared", hidden_evidence)
+    index = tuple(int(i) for i in differ[0])
+    evidence_text = (f"at {evidence.label}{list(index)} the expected value is {float(want[index]):.6g} and yours is "
+                     f"{float(have[index]):.6g}; the reference with this mistake built in returns your numbers exactly, every "
+                     "one of them")
+    return Diagnosis(item.name, item.explanation, evidence_text, "declared", hidden_evidence)
+
+
+def outputs_reordered(exercise: Exercise, evidence: Evidence) -> Diagnosis | None:
+    """Every returned array right, but in another order than the exercise's (dweight where dx belongs)."""
+    names = list(exercise.entry.output_names)
+    if len(evidence.got) < 2 or len(names) != len(evidence.got) or len(evidence.expected) != len(evidence.got):
+        return None
+    for order in permutations(range(len(names))):
+        if list(order) == sorted(order):
+            continue
+        if all(matches(evidence.expected[want], evidence.got[have], evidence.tolerance)
+               for want, have in zip(order, range(len(names)))):
+            returned = ", ".join(names[want] for want in order)
+            return Diagnosis(
+                name="outputs in the wrong order", source="structural",
+                explanation=f"return them in the order ({', '.join(names)})",
+                evidence=f"you return ({returned}): each array is right, but in another place of the tuple",
+                hidden_evidence=f"you return ({returned}): each array is right, but in another place of the tuple")
+    return None
 
 
 def case_sizes(exercise: Exercise, positional: list, keyword: dict, label: str, out_shape: tuple) -> Sizes:
