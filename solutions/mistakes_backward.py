@@ -9,11 +9,12 @@ from .conv import pad_hw
 from .pool import maxpool2d, pool_geometry, window_slices
 
 
-def _conv2d_backward_with_kernel(dout, x, weight, stride, padding, kernel_for_dx):
-    """Reference dweight/dbias, but dx is scattered with a (wrongly) transformed kernel."""
+def _conv2d_backward_with_kernel(dout, x, weight, stride, padding, kernel_for_dx, scatter_stride=None):
+    """Reference dweight/dbias, but dx is scattered with a (wrongly) transformed kernel, or with windows
+    `scatter_stride` apart instead of `stride` apart."""
     _, dweight, dbias = conv2d_backward(dout, x, weight, stride, padding)
     x = np.asarray(x)
-    sh_sw = pair(stride, "stride", minimum=1)
+    sh_sw = pair(stride if scatter_stride is None else scatter_stride, "stride", minimum=1)
     ph, pw = pair(padding, "padding")
     H, W = x.shape[2:]
     xp_shape = x.shape[:2] + (H + 2 * ph, W + 2 * pw)
@@ -187,3 +188,107 @@ def maxpool2d_backward_stride_one(dout, x, kernel_size, stride=None, padding=0):
     for i, j, index in window_slices(kernel, ones, out_size):
         dxp[index] += np.where(argmax == i * kernel[1] + j, dout.astype(dtype, copy=False), 0)
     return dxp[:, :, ph : ph + H, pw : pw + W]
+
+
+# --- conv2d_backward: the batch, the bias and the stride ------------------------------------------------
+
+def conv2d_backward_dx_stride_one(dout, x, weight, stride=1, padding=0):
+    """Mistake: dx adds window (i, j)'s gradient at row i, column j of the padded input, as if the
+    stride were 1 (dweight and dbias use the strided windows, as they should)."""
+    weight = as_nchw(weight, "weight")
+    return _conv2d_backward_with_kernel(dout, x, weight, stride, padding, weight, scatter_stride=1)
+
+
+def conv2d_backward_dweight_first_image(dout, x, weight, stride=1, padding=0):
+    """Mistake: dweight sums the products of image 0 only (x[0] and dout[0]), not of the whole batch."""
+    dx, _, dbias = conv2d_backward(dout, x, weight, stride, padding)
+    _, dweight, _ = conv2d_backward(np.asarray(dout)[:1], as_nchw(x)[:1], weight, stride, padding)
+    return dx, dweight, dbias
+
+
+def conv2d_backward_dbias_total(dout, x, weight, stride=1, padding=0):
+    """Mistake: dbias = np.sum(dout), summed over every axis, filters included: one number (0-d) where
+    there should be one per filter."""
+    dx, dweight, dbias = conv2d_backward(dout, x, weight, stride, padding)
+    return dx, dweight, np.asarray(dbias.sum())
+
+
+def conv2d_backward_dbias_total_per_filter(dout, x, weight, stride=1, padding=0):
+    """Mistake: every entry of dbias gets the sum of all of dout (e.g. dbias[f] = np.sum(dout) in a
+    loop over the filters), not the sum of filter f's maps."""
+    dx, dweight, dbias = conv2d_backward(dout, x, weight, stride, padding)
+    return dx, dweight, np.full_like(dbias, dbias.sum())
+
+
+def conv2d_backward_dbias_batch_mean(dout, x, weight, stride=1, padding=0):
+    """Mistake: dbias is summed over the positions but averaged over the batch (divided by N)."""
+    dx, dweight, dbias = conv2d_backward(dout, x, weight, stride, padding)
+    return dx, dweight, dbias / as_nchw(x).shape[0]
+
+
+def conv2d_backward_params_batch_mean(dout, x, weight, stride=1, padding=0):
+    """Mistake: dweight and dbias are both divided by the batch size N (averaged over the images, as if
+    the loss were a mean), where the gradient of sum(dout * out) sums them."""
+    dx, dweight, dbias = conv2d_backward(dout, x, weight, stride, padding)
+    count = as_nchw(x).shape[0]
+    return dx, dweight / count, dbias / count
+
+
+# --- maxpool2d_backward: padding and channels ------------------------------------------------------------
+
+def _winners(x, kernel_size, stride, padding, dout, pad_before=True):
+    """What a max-pool backward needs: the padded float map, which cells are real, each window's first
+    maximum, the geometry and dout. Padding goes on all four sides, or (pad_before=False) all of it
+    below and to the right, where it only completes the windows that run past the map's edge."""
+    x = as_nchw(x)
+    kernel, stride, (ph, pw), out_size = pool_geometry(x.shape, kernel_size, stride, padding)
+    dout = np.asarray(dout)
+    if dout.shape != x.shape[:2] + tuple(out_size):
+        raise ValueError(f"dout must have the output shape {x.shape[:2] + tuple(out_size)}, got {dout.shape}")
+    dtype = compute_dtype(dout, x)
+    sides = ((ph, ph), (pw, pw)) if pad_before else ((0, 2 * ph), (0, 2 * pw))
+    xp = np.pad(x.astype(dtype, copy=False), ((0, 0), (0, 0)) + sides, constant_values=-np.inf)
+    valid = np.pad(np.ones(x.shape, dtype=bool), ((0, 0), (0, 0)) + sides, constant_values=False)
+    argmax = maxpool_argmax(xp, valid, kernel, stride, out_size)
+    return xp, argmax, kernel, stride, out_size, dout.astype(dtype, copy=False)
+
+
+def _scatter_to_winners(dout, argmax, shape, kernel, stride, out_size):
+    """The padded map's gradient: each window's dout added to the cell its argmax names."""
+    dxp = np.zeros(shape, dtype=dout.dtype)
+    for i, j, index in window_slices(kernel, stride, out_size):
+        dxp[index] += np.where(argmax == i * kernel[1] + j, dout, 0)
+    return dxp
+
+
+def maxpool2d_backward_padding_ignored(dout, x, kernel_size, stride=None, padding=0):
+    """Mistake: the padding is never applied: window (i, j) is cut from x itself at row i*stride_h,
+    column j*stride_w (the part past the edge cut off, as slicing does), and its gradient goes to
+    its maximum there."""
+    xp, argmax, kernel, stride, out_size, dout = _winners(x, kernel_size, stride, padding, dout, pad_before=False)
+    dxp = _scatter_to_winners(dout, argmax, xp.shape, kernel, stride, out_size)
+    H, W = np.shape(x)[2:]
+    return dxp[:, :, :H, :W]  # a window of padding only sent its gradient to a padded cell: cut off here
+
+
+def maxpool2d_backward_max_over_channels(dout, x, kernel_size, stride=None, padding=0):
+    """Mistake: each window's winner is searched over every channel at once (np.argmax of
+    x_padded[n, :, window]); only the channel holding it gets a gradient, its own dout, there."""
+    xp, argmax, kernel, stride, out_size, dout = _winners(x, kernel_size, stride, padding, dout)
+    best = np.full(argmax.shape, -np.inf, dtype=xp.dtype)  # each channel's window maximum
+    for i, j, index in window_slices(kernel, stride, out_size):
+        best = np.where(argmax == i * kernel[1] + j, xp[index], best)
+    # np.argmax picks the first channel holding the largest value (or the first NaN), as the flat
+    # argmax over (channel, row, column) does
+    channel = np.argmax(best, axis=1)[:, None]
+    mine = np.arange(best.shape[1])[None, :, None, None] == channel
+    dxp = _scatter_to_winners(np.where(mine, dout, 0), argmax, xp.shape, kernel, stride, out_size)
+    (ph, pw), (H, W) = pair(padding, "padding"), np.shape(x)[2:]
+    return dxp[:, :, ph : ph + H, pw : pw + W]
+
+
+def maxpool2d_backward_times_input(dout, x, kernel_size, stride=None, padding=0):
+    """Mistake: each window sends dout times its winning value back (as if the max were a product), so
+    dx is the right gradient times x, cell by cell."""
+    dx = maxpool2d_backward(dout, x, kernel_size, stride, padding)
+    return dx * as_nchw(x).astype(dx.dtype, copy=False)

@@ -60,23 +60,14 @@ def conv2d_no_bias(x, weight, bias=None, stride=1, padding=0):
 
 
 def conv2d_bias_per_input_channel(x, weight, bias=None, stride=1, padding=0):
-    """Mistake: the bias is indexed by the INPUT channel inside the channel loop,
-    out[n, f] = sum_c (corr(x[n, c], weight[f, c]) + bias[c]), so every output map gets
-    bias.sum() added. Only runs when C == F (otherwise bias[c] would not even exist)."""
+    """Mistake: bias[f] is added inside the loop over input channels, once per channel, so every
+    value of filter f's map gets C * bias[f] (however the loops around it are written)."""
     x = as_nchw(x)
-    weight = as_nchw(weight, "weight")
-    F, C = weight.shape[:2]
-    if C != F:
-        raise ValueError(
-            f"bias-per-input-channel mistake needs C == F, got C={C}, F={F}"
-        )
     out = conv2d(x, weight, None, stride, padding)
-    if bias is not None:
-        bias = np.asarray(bias)
-        if bias.shape != (F,):
-            raise ValueError(f"bias must have shape ({F},), got {bias.shape}")
-        out = out + bias.astype(out.dtype, copy=False).sum()
-    return out
+    if bias is None:
+        return out
+    channels = x.shape[1]
+    return out + channels * np.asarray(bias).astype(out.dtype, copy=False)[None, :, None, None]
 
 
 def conv2d_bias_per_tap(x, weight, bias=None, stride=1, padding=0):
@@ -108,7 +99,8 @@ def conv2d_padding_ignored(x, weight, bias=None, stride=1, padding=0):
 
 def conv2d_padding_one_side(x, weight, bias=None, stride=1, padding=0):
     """Mistake: all 2*pad zeros go below and to the right (np.pad with (0, 2*pad)), none above
-    or to the left: the size is right, but every window sits pad pixels too far up and left."""
+    or to the left: the size is right, but every window covers the image pad pixels lower and
+    further right than it should."""
     ph, pw = pair(padding, "padding")
     padded = np.pad(as_nchw(x), ((0, 0), (0, 0), (0, 2 * ph), (0, 2 * pw)))
     return conv2d(padded, weight, bias, stride, 0)

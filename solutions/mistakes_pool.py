@@ -46,3 +46,14 @@ def maxpool2d_max_over_channels(x, kernel_size, stride=None, padding=0):
     every channel gets the same pooled map."""
     pooled = maxpool2d(x, kernel_size, stride, padding)
     return np.broadcast_to(pooled.max(axis=1, keepdims=True), pooled.shape).copy()
+
+
+def maxpool2d_padding_one_side(x, kernel_size, stride=None, padding=0):
+    """Mistake: all 2*pad cells of -inf go below and to the right (np.pad with (0, 2*pad)), none
+    above or to the left: the size is right, but every window covers the map pad cells lower and
+    further right than it should."""
+    x = as_nchw(x)
+    _, _, (ph, pw), _ = pool_geometry(x.shape, kernel_size, stride, padding)
+    padded = np.pad(x.astype(compute_dtype(x), copy=False), ((0, 0), (0, 0), (0, 2 * ph), (0, 2 * pw)),
+                    constant_values=-np.inf)
+    return maxpool2d(padded, kernel_size, stride, 0)
