@@ -45,10 +45,13 @@ class FailureMessages:
             self._source_lines = read_source_lines(self.submission)
         return self._source_lines
 
-    def diagnose(self, result: CaseResult, error: dict, hidden: bool) -> Diagnosis | None:
+    def diagnose(self, result: CaseResult, error: dict, hidden: bool,
+                 call_values: dict[str, Any] | None = None) -> Diagnosis | None:
         """The likely cause of the exception in `error`, kept in the result's details (without the case's values
-        when `hidden`)."""
-        diagnosis = explain_exception(error, self.source_lines, hidden, self.file_name)
+        when `hidden`); `call_values` are the grader's own copy of the case's arguments, by parameter name."""
+        if call_values is not None:  # a parameter the case leaves out has its default's value
+            call_values = {**signature_defaults(self.exercise.entry.signature), **call_values}
+        diagnosis = explain_exception(error, self.source_lines, hidden, self.file_name, call_values=call_values)
         if diagnosis is not None:
             result.details["diagnosis"] = diagnosis.to_json(hidden)
         return diagnosis
@@ -75,7 +78,10 @@ class FailureMessages:
         return set_outcome(result, Outcome.ERROR, Kind.CRASH,
                            f"Your file stopped the worker process while it was being imported: {reply.detail}.")
 
-    def call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool) -> CaseResult:
+    def call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool,
+                     call_values: dict[str, Any] | None = None) -> CaseResult:
+        """`call_values`: the case's arguments by parameter name (the grader's copy, never the worker's), so that an
+        exception's diagnosis can name the argument at fault."""
         name = self.exercise.entry.name
         error = reply.header.get("error") or {}
         if reply.status == "not_implemented":
@@ -90,7 +96,8 @@ class FailureMessages:
                                f"Your function did not finish within {limit:g} s. {SLOW_ADVICE}")
         if reply.status == "exception":
             result.details["traceback"] = "" if result.visibility == "hidden" else error.get("traceback", "")
-            return set_outcome(result, Outcome.ERROR, Kind.EXCEPTION, self._exception_message(result, error))
+            return set_outcome(result, Outcome.ERROR, Kind.EXCEPTION,
+                               self._exception_message(result, error, call_values))
         if reply.status == "bad_output":
             return set_outcome(result, Outcome.FAILED, Kind.TYPE,
                                self._bad_output_message(reply.header.get("info") or {}))
@@ -121,7 +128,7 @@ class FailureMessages:
             return ""
         return self.source_lines[line - 1]
 
-    def _exception_message(self, result: CaseResult, error: dict) -> str:
+    def _exception_message(self, result: CaseResult, error: dict, call_values: dict[str, Any] | None = None) -> str:
         raised = error.get("type", "Exception")
         if raised == "SystemExit":
             return "Your function called sys.exit() (or exit()). Return a value instead of exiting."
@@ -129,7 +136,7 @@ class FailureMessages:
             return (f"Your function ran out of memory (the limit is {self.exercise.limits.memory_mb} MB). "
                     "Avoid building arrays much larger than the input.")
         hidden = result.visibility == "hidden"
-        diagnosis = self.diagnose(result, error, hidden)
+        diagnosis = self.diagnose(result, error, hidden, call_values)
         said = error.get("message", "")
         if hidden:
             text = _sentence(f"Your function raised {raised}{self.at_line(error)} on a hidden case")

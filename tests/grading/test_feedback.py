@@ -292,6 +292,46 @@ def test_an_exception_message_keeps_the_learners_words_and_adds_the_likely_cause
         assert "(3,3,3)" not in str(result.details)
 
 
+PADDED_AS_INTS = '''
+    import numpy as np
+
+    def conv2d(x, weight, bias=None, stride=1, padding=0):
+        xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+        return xp
+'''
+
+
+@pytest.mark.parametrize("visibility", ["visible", "hidden"])
+def test_the_case_values_name_the_argument_passed_as_a_pair(tmp_path, visibility):
+    from grader.grading.failures import FailureMessages
+
+    import numpy as np
+    call = {"x": np.ones((1, 1, 3, 3)), "weight": np.ones((1, 1, 2, 2)), "bias": None, "stride": 1,
+            "padding": (1, 2)}
+    path, reply = exception_reply(tmp_path, PADDED_AS_INTS, *call.values())
+    messages = FailureMessages(find_exercise("exercise-2"), path, "exercise_2.py")
+    case = CaseResult("c", 1, Outcome.FAILED, visibility=visibility)
+    result = messages.call_failure(case, reply, 5.0, False, call_values=call)
+    assert result.details["diagnosis"]["name"] == "int or pair"
+    assert "`padding` may be one int or an (h, w) pair, and this line uses it as one int" in result.message
+    assert ("`padding` is (1, 2)" in result.message) == (visibility == "visible")
+    unaided = messages.call_failure(CaseResult("c", 1, Outcome.FAILED), reply, 5.0, False)
+    assert unaided.details["diagnosis"]["name"] != "int or pair"
+
+
+def test_a_parameter_the_case_leaves_out_is_judged_by_its_default(tmp_path):
+    from grader.grading.failures import FailureMessages
+
+    import numpy as np
+    source = PADDED_AS_INTS.replace("xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))",
+                                    "sh, sw = stride\n        xp = x")
+    call = {"x": np.ones((1, 1, 3, 3)), "weight": np.ones((1, 1, 2, 2))}
+    path, reply = exception_reply(tmp_path, source, *call.values())
+    messages = FailureMessages(find_exercise("exercise-2"), path, "exercise_2.py")
+    result = messages.call_failure(CaseResult("c", 1, Outcome.FAILED), reply, 5.0, False, call_values=call)
+    assert "in this case `stride` is 1, one int" in result.message
+
+
 def test_an_import_the_grader_cannot_offer_is_not_told_to_move_into_a_function(tmp_path):
     from grader.grading.failures import FailureMessages
     from grader.sandbox.client import Reply
@@ -318,6 +358,6 @@ def test_a_real_run_explains_an_int_stride_unpacked_as_a_pair(tmp_path):
     result = grade(dataclasses.replace(exercise, cases=exercise.cases[:6]), path)
     raised = [case for case in result.cases if case.kind == Kind.EXCEPTION]
     assert raised and all(case.details["diagnosis"]["name"] == "int or pair" for case in raised)
-    assert "cannot unpack non-iterable int object. Likely cause — int or pair: Line 6: `sh, sw = stride`." \
-        in raised[0].message
+    assert "cannot unpack non-iterable int object. Likely cause — int or pair: Line 6: `sh, sw = stride`: in this " \
+        "case `stride` is 1, one int." in raised[0].message
     assert "stride_h, stride_w = (stride, stride) if isinstance(stride, int) else stride" in raised[0].message

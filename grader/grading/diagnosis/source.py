@@ -62,6 +62,19 @@ def parses(lines: tuple[str, ...] | list[str]) -> bool:
     return _parse(lines) is not None
 
 
+def assignment_counts(lines: tuple[str, ...] | list[str]) -> dict[str, int] | None:
+    """How many times the file gives each name a value by assignment, loop, `with` or `del` (parameters do not
+    count); None when the file does not parse, so nothing can be said about what a name holds."""
+    tree = _parse(lines)
+    if tree is None:
+        return None
+    counts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
+
+
 def parameters_defaulting_to_none(lines: tuple[str, ...] | list[str]) -> set[str]:
     """The parameters of the file's functions whose default is None (e.g. `bias` in `conv2d(x, w, bias=None)`)."""
     tree = _parse(lines)

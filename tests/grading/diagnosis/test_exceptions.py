@@ -474,3 +474,88 @@ def test_defined_names_from_the_syntax_tree_and_from_words_when_it_does_not_pars
     assert "enumerate" not in defined_names(lines)
     broken = ("def conv(x, weight:", "    return x * weight")
     assert {"conv", "x", "weight"} <= defined_names(broken) and "return" not in defined_names(broken)
+
+
+# --- with the case's own argument values ---------------------------------------------------------------------------
+
+def explain_with(tmp_path, source, call_values, hidden=False):
+    error, lines = raise_in_learner_file(tmp_path, source, **call_values)
+    return explain_exception(error, lines, hidden=hidden, call_values=call_values)
+
+
+PAD_EACH_AXIS = """
+    def learner(x, stride=1, padding=0):
+        xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+        return xp[:, :, ::stride, ::stride]
+"""
+
+
+def test_a_pair_padded_as_one_int_names_the_parameter_and_its_value(tmp_path):
+    found = explain_with(tmp_path, PAD_EACH_AXIS, {"x": np.ones((1, 1, 3, 3)), "stride": 1, "padding": (1, 2)})
+    assert found.name == "int or pair"
+    assert found.explanation.startswith("`padding` may be one int or an (h, w) pair, and this line uses it as one int")
+    assert found.evidence.endswith("in this case `padding` is (1, 2), a pair")
+    assert "(1, 2)" not in found.hidden_evidence and found.hidden_evidence.startswith("line 5: `xp = np.pad(")
+    error, lines = raise_in_learner_file(tmp_path, PAD_EACH_AXIS, np.ones((1, 1, 3, 3)), 1, (1, 2))
+    assert explain_exception(error, lines, hidden=False).name != "int or pair"  # without the values: not known
+
+
+def test_an_int_taken_apart_as_a_pair_names_the_parameter(tmp_path):
+    found = explain_with(tmp_path, """
+        def learner(x, kernel_size=2, stride=1):
+            kh, kw = kernel_size
+            return x[:, :, :kh, :kw]
+    """, {"x": np.ones((1, 1, 3, 3)), "kernel_size": 2, "stride": 1})
+    assert found.name == "int or pair" and "this line uses it as an (h, w) pair" in found.explanation
+    assert found.evidence.endswith("in this case `kernel_size` is 2, one int")
+
+
+@pytest.mark.parametrize("line", ["return x[::stride + 1]", "return x[:, :, 0:stride]",
+                                  "return np.zeros(x.shape[2] + 2 * stride)", "return list(range(stride))"])
+def test_a_pair_stride_in_arithmetic_slices_and_ranges(tmp_path, line):
+    found = explain_with(tmp_path, f"""
+        def learner(x, stride=1):
+            {line}
+    """, {"x": np.ones((2, 2, 4, 4)), "stride": (2, 1)})
+    assert found.name == "int or pair" and "in this case `stride` is (2, 1)" in found.evidence
+
+
+def test_a_pair_used_as_one_is_never_blamed_for_another_error_on_its_line(tmp_path):
+    found = explain_with(tmp_path, """
+        def learner(x, kernel_size=(2, 2)):
+            return np.array([x[i:i + kernel_size[0]] for i in range(len(x))])
+    """, {"x": np.ones(5), "kernel_size": (2, 2)})
+    assert found is None or found.name != "int or pair"  # a window cut short at the end, not the pair
+
+
+def test_a_reassigned_parameter_is_not_judged_by_the_value_the_case_passed(tmp_path):
+    found = explain_with(tmp_path, """
+        def learner(x, stride=1):
+            stride = tuple(stride) if not isinstance(stride, int) else (stride, stride)
+            return x[::stride + 1]
+    """, {"x": np.ones(4), "stride": (2, 1)})
+    assert "in this case" not in found.evidence  # the file's general int-or-pair reading, not the value's
+
+
+PARAMS = {"conv_w": np.ones((2, 1, 3, 3)), "conv_b": np.zeros(2), "fc_w": np.ones((3, 8)), "fc_b": np.zeros(3)}
+
+
+def test_a_missing_dict_key_lists_the_keys_with_a_guess(tmp_path):
+    found = explain_with(tmp_path, """
+        def learner(x, params):
+            weight = params["conv_weight"]
+            return x * weight
+    """, {"x": np.ones(2), "params": PARAMS})
+    assert found.name == "wrong params key"
+    assert found.explanation == ("`params` has no key 'conv_weight'; its keys are conv_w, conv_b, fc_w, fc_b. "
+                                 "Did you mean 'conv_w'?")
+    assert found.evidence == 'line 5: `weight = params["conv_weight"]`'
+
+
+def test_a_key_missing_from_the_learners_own_dict_is_not_blamed_on_an_argument(tmp_path):
+    error, lines = raise_in_learner_file(tmp_path, """
+        def learner(x, params):
+            cache = {"conv": x}
+            return cache["conv_weight"]
+    """, np.ones(2), PARAMS)
+    assert explain_exception(error, lines, hidden=False, call_values={"x": np.ones(2), "params": PARAMS}) is None
