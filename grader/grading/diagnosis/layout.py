@@ -47,32 +47,50 @@ def _reordered(observed: Observed) -> Diagnosis | None:
         return _right_values(observed, None)
     if want.ndim > MAX_PERMUTED_AXES or have.ndim > MAX_PERMUTED_AXES or not observed.varied(want):
         return None
-    found = _read_in_another_order(observed, want.shape)
+    found = _read_in_another_order(observed)
     if found is not None:
         return found
-    split = _split(observed)
-    if split is not None:
-        found = _read_in_another_order(split, want.shape)
+    for split in (_split_as_input(observed), _split(observed)):
+        found = _merged_in_another_order(split, want.shape) if split is not None else None
         if found is not None:
             return found
-    for order in permutations(range(have.ndim)):  # the learner's values in `order` are the expected ones
-        if order == tuple(range(have.ndim)) or not observed.same_in_order(have.transpose(order), want):
+    for order in _orders(have.ndim):  # the learner's values in `order` are the expected ones
+        if not observed.same_in_order(have.transpose(order), want):
             continue
         return _right_values(observed, None, order) if have.shape != want.shape else _transposed_after(observed, order)
     return None
 
 
-def _read_in_another_order(observed: Observed, shape: tuple[int, ...]) -> Diagnosis | None:
-    """The learner's values are the expected output (of `shape`, maybe split into more axes) with its axes
-    in another order, read in row-major order."""
+def _orders(count: int) -> list[tuple[int, ...]]:
+    """Every order of `count` axes but the identity, fewest axes out of place first: when size-1 axes or repeated
+    values let several orders fit, the simplest explanation is the one said."""
+    identity = tuple(range(count))
+    others = [order for order in permutations(identity) if order != identity]
+    return sorted(others, key=lambda order: sum(axis != position for position, axis in enumerate(order)))
+
+
+def _read_in_another_order(observed: Observed) -> Diagnosis | None:
+    """The learner's values are the expected output with its axes in another order, read in row-major order:
+    a plain permutation of the axes when the shapes allow it (the simpler explanation), else a reshape."""
     want, have = observed.want, observed.have
-    identity = tuple(range(want.ndim))
-    for order in permutations(identity):
-        if order == identity or not observed.same_in_order(have, want.transpose(order)):
-            continue
-        if want.transpose(order).shape == have.shape:
-            return _axes_moved(observed, order)
-        return _right_values(observed, order, shape=shape) if have.shape != shape else _reshaped(observed, order, shape)
+    fitting = [order for order in _orders(want.ndim) if observed.same_in_order(have, want.transpose(order))]
+    moved = [order for order in fitting if want.transpose(order).shape == have.shape]
+    if moved:
+        return _axes_moved(observed, moved[0])
+    if not fitting:
+        return None
+    if have.shape != want.shape:
+        return _right_values(observed, fitting[0])
+    return _reshaped(observed, fitting[0], want.shape)
+
+
+def _merged_in_another_order(split: Observed, shape: tuple[int, ...]) -> Diagnosis | None:
+    """The learner's values are the expected output (of `shape`) split into its parts, with those parts in
+    another order, read in row-major order: the parts were merged (flattened) while in that order."""
+    have = split.have
+    for order in _orders(split.want.ndim):
+        if split.same_in_order(have, split.want.transpose(order)):
+            return _merged_axes_moved(split, order) if have.shape == shape else _right_values(split, order, shape=shape)
     return None
 
 
@@ -97,6 +115,54 @@ def _split(observed: Observed) -> Observed | None:
     return replace(observed, want=observed.want.reshape(split_shape), axis_names=tuple(split_names))
 
 
+def _split_as_input(observed: Observed) -> Observed | None:
+    """The expected output reshaped back to the input it is made of (the output is that input, reshaped, and has
+    fewer axes), named by the input's declared axes when they fit; None when no input is."""
+    want = observed.want
+    for name, value in _inputs(observed):
+        shape = value.shape
+        if value.ndim <= want.ndim or value.ndim > MAX_PERMUTED_AXES or value.size != want.size \
+                or value.dtype.kind not in "biuf" or not _merges(shape, want.shape):
+            continue
+        if observed.same_in_order(want, value.astype(np.float64, copy=False)):
+            names = observed.evidence.sizes.axes.get(name, ()) if name else ()
+            return replace(observed, want=want.reshape(shape), axis_names=tuple(names) if len(names) == len(shape)
+                           else (), merged_from=name or "the input")
+    return None
+
+
+def _inputs(observed: Observed) -> list[tuple[str | None, np.ndarray]]:
+    """The call's array arguments, each with its name when the name is known (keyword arguments, or a declared
+    input whose axes and sizes single it out)."""
+    evidence = observed.evidence
+    found = [(name, value) for name, value in evidence.keyword.items() if isinstance(value, np.ndarray)]
+    for value in evidence.positional:
+        if isinstance(value, np.ndarray):
+            found.append((_declared_name(observed, value.shape), value))
+    return found
+
+
+def _declared_name(observed: Observed, shape: tuple[int, ...]) -> str | None:
+    sizes = observed.evidence.sizes
+    names = [name for name, axes in sizes.axes.items() if name != observed.label and len(axes) == len(shape)
+             and all(sizes.named.get(axis) == size for axis, size in zip(axes, shape))]
+    return names[0] if len(names) == 1 else None
+
+
+def _merges(parts: tuple[int, ...], merged: tuple[int, ...]) -> bool:
+    """Whether `merged` is `parts` with runs of neighbouring axes multiplied together (and nothing else)."""
+    position = 0
+    for size in merged:
+        if position >= len(parts):
+            return False
+        product, position = parts[position], position + 1
+        while product < size and position < len(parts):
+            product, position = product * parts[position], position + 1
+        if product != size:
+            return False
+    return all(part == 1 for part in parts[position:])
+
+
 def _inverse(order: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(axis) for axis in np.argsort(order))
 
@@ -117,6 +183,30 @@ def _axes_moved(observed: Observed, order: tuple[int, ...]) -> Diagnosis:
         f"in the order {observed.order_text(order)}: {moved}",
         f"your {observed.label} holds the expected values with its axes in the order "
         f"{observed.order_text(order)}: {moved}")
+
+
+def _merged_axes_moved(split: Observed, order: tuple[int, ...]) -> Diagnosis:
+    """A flatten (of an input, or of the parts of a merged output axis) done with the axes in another order."""
+    moved = _moved_text(split, order)
+    identity = tuple(range(split.want.ndim))
+    if split.axes():
+        wanted, layout = f"in the order {split.order_text(identity)}", f"in the order {split.order_text(order)}"
+    else:
+        wanted, layout = "in their own order", f"in the order {split.order_text(order)} of its axes"
+    if split.merged_from:
+        whose = f"the values of `{split.merged_from}`" if split.merged_from != "the input" else "the input's values"
+        what = f"{whose}, but flattened {layout}"
+    else:
+        what = f"the expected values, but merged with the parts {layout}"
+    return split.found(
+        "axes in the wrong order",
+        f"Your values were flattened with their axes in another order. Flatten them with the axes {wanted}: "
+        "remove the transpose, swapaxes or moveaxis that reorders them before the reshape, or undo it with "
+        f"`.transpose({_code_tuple(_inverse(order))})` right before the reshape.",
+        f"your {split.label} (shape {shape_text(split.have.shape)}) holds {what}: {moved}",
+        # axes given by position would tell how many a hidden input has
+        f"your {split.label} holds {what}: {moved}" if split.axes() else
+        f"your {split.label} holds the input's values, but flattened with its axes in another order")
 
 
 def _moved_text(observed: Observed, order: tuple[int, ...]) -> str:

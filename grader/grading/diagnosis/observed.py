@@ -31,6 +31,7 @@ class Observed:
     rtol: float
     atol: float
     axis_names: tuple[str, ...] | None = None  # overrides the declared names (for an output split into its parts)
+    merged_from: str | None = None  # for an output split back into the input it reshapes: that input's name
 
     @classmethod
     def of(cls, evidence: Evidence) -> Observed | None:
@@ -57,7 +58,7 @@ class Observed:
 
     def axes(self) -> tuple[str, ...] | None:
         """The expected output's declared axis names, when they fit its dimensions."""
-        names = self.axis_names or self.evidence.sizes.axes.get(self.label)
+        names = self.axis_names if self.axis_names is not None else self.evidence.sizes.axes.get(self.label)
         return tuple(names) if names and len(names) == self.want.ndim else None
 
     def spatial(self) -> bool:

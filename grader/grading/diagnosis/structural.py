@@ -13,6 +13,12 @@ from . import layout, regions
 from .model import Diagnosis, Evidence
 from .observed import SIZE_PHRASES, Observed, number, probable_line, quote
 
+# Findings that say what the output looks like more than why: true, but a misread argument (an ignored
+# start_dim, padding on one side) that gives exactly the same output names the cause, so the engine tries the
+# other analyses before it accepts one of these.
+WEAK_FINDINGS = frozenset({"right values, wrong shape", "output size off by one", "last row or column wrong",
+                           "border wrong", "border wrong on one side"})
+
 # Lines that make an array integer or float32 on purpose, and the *_like calls that copy an input's dtype.
 _TO_INT = re.compile(r"(dtype\s*=\s*|astype\(\s*)(np\.|numpy\.)?['\"]?(u?int(8|16|32|64)?|intc|intp|long)\b"
                      r"|\bnp\.u?int(8|16|32|64)?\(|\b(zeros|ones|empty|full)\(.*,\s*(np\.)?u?int(8|16|32|64)?\s*\)")
@@ -161,7 +167,9 @@ def scale_finding(observed: Observed) -> Diagnosis | None:
     if not observed.same(have, ratio * want):
         return None
     nonzero = np.abs(want) > 10 * observed.atol
-    if nonzero.sum() < 4 or not observed.varied(want[nonzero], 2):
+    if not observed.varied(want[nonzero], 2):
+        return None
+    if nonzero.sum() < 4 and not _exactly_a_size(observed, ratio, nonzero):
         return None
     example = observed.example(observed.worst_index())
     if abs(ratio + 1) <= 1e-4:
@@ -177,6 +185,27 @@ def scale_finding(observed: Observed) -> Diagnosis | None:
     return observed.found("constant factor", _factor_explanation(abs(ratio), factor, observed.gradient),
                           f"{example}; every value is {_ratio_text(ratio)} the expected{_factor_gloss(ratio, factor)}",
                           _hidden_factor_text(ratio, factor))
+
+
+def _exactly_a_size(observed: Observed, ratio: float, nonzero: np.ndarray) -> bool:
+    """On two or three values a common factor may be chance; it counts only when each value's ratio is exactly
+    (to rounding) one named size above 1, or its inverse, as when a sum is divided by N."""
+    factor = 1 / abs(ratio) if abs(ratio) < 1 else abs(ratio)
+    size = round(factor)
+    if size <= 1 or size not in observed.evidence.sizes.named.values():
+        return False
+    exact = np.sign(ratio) * (size if abs(ratio) > 1 else 1 / size)
+    with np.errstate(all="ignore"):
+        ratios = observed.have[nonzero] / observed.want[nonzero]
+    return bool(np.all(np.abs(ratios - exact) <= _exactness(observed) * abs(exact)))
+
+
+def _exactness(observed: Observed) -> float:
+    """How closely a ratio computed in the outputs' precision can match: 1e-9 in float64, a few units of the last
+    place in a narrower float."""
+    dtypes = [np.asarray(array).dtype for array in (observed.evidence.want, observed.evidence.have)]
+    widths = [np.finfo(dtype).eps for dtype in dtypes if dtype.kind == "f"]
+    return max([1e-9] + [16 * float(eps) for eps in widths])
 
 
 def _mirrored(observed: Observed) -> bool:

@@ -68,6 +68,27 @@ def test_a_gradient_averaged_over_the_batch():
     assert found.explanation.startswith("The gradient was averaged over the batch")
 
 
+def test_a_small_gradient_divided_exactly_by_a_named_size():
+    dbias = np.array([-7.39689, 2.5])
+    found = analyse_output(evidence(dbias / 3, want=dbias, label="dbias", named={"N": 3, "F": 2}))
+    assert found.name == "constant factor" and "every value is 1/3 of the expected: 1/N, the batch size" in \
+        found.evidence
+    float32 = np.array([5.81798, -1.25, 3.5], dtype=np.float32)
+    found = analyse_output(evidence(float32 / np.float32(2), want=float32, label="dbias", named={"N": 2, "F": 3}))
+    assert found is not None and found.name == "constant factor"
+
+
+def test_a_small_output_needs_an_exact_named_factor_on_more_than_one_value():
+    dbias = np.array([-7.39689, 2.5])
+    named = {"N": 3, "F": 2}
+    assert analyse_output(evidence(dbias / 5, want=dbias, label="dbias", named=named)) is None  # 5 names nothing
+    nearly = dbias / 3 * np.array([1 + 3e-7, 1 - 3e-7])  # within the case's tolerance, but not exactly 1/3
+    assert analyse_output(evidence(nearly, want=dbias, label="dbias", named=named)) is None
+    one = np.array([-7.39689, 0.0])
+    assert analyse_output(evidence(one / 3, want=one, label="dbias", named=named)) is None
+    assert analyse_output(evidence(dbias / 1.5, want=dbias, label="dbias", named=named)) is None
+
+
 def test_two_sizes_equal_to_the_factor_are_both_named_and_neither_is_chosen():
     found = analyse_output(evidence(OUT / 2, named={**SIZES, "N": 2, "C": 2}))
     assert found.evidence.endswith("every value is 1/2 of the expected: 1/N or 1/C")
@@ -127,11 +148,55 @@ def test_a_transpose_after_a_wrong_split():
 
 def test_a_flattened_output_read_in_another_order_of_its_declared_parts():
     want = X.reshape(2, -1)
-    have = X.transpose(0, 2, 3, 1).reshape(2, -1)
-    found = analyse_output(evidence(have, want=want, axes={"output": ("N", "C*H*W")}))
-    assert found.name == "reshaped instead of transposed"
-    assert "laid out as (N, H, W, C) and then reshaped straight to (2, 147)" in found.evidence
-    assert "then reshape to the expected shape" in found.explanation
+    have = X.transpose(0, 2, 3, 1).reshape(2, -1)  # a flatten of a permuted array: no reshape scrambled anything
+    found = analyse_output(evidence(have, want=want, axes={"output": ("N", "C*H*W")}, inputs=[]))
+    assert found.name == "axes in the wrong order"
+    assert found.evidence == ("your output (shape (2, 147)) holds the expected values, but merged with the parts in "
+                              "the order (N, H, W, C): channels (C) ended up last instead of second")
+    assert "`.transpose(0, 3, 1, 2)` right before the reshape" in found.explanation
+    assert np.array_equal(X.transpose(0, 2, 3, 1).transpose(0, 3, 1, 2).reshape(2, -1), want)  # advice, literally
+
+
+FLATTEN_AXES = {"x": ("N", "C", "H", "W"), "output": ("N", "C*H*W")}
+
+
+def flatten_evidence(have, x, start, hidden=False):
+    named = dict(zip(("N", "C", "H", "W"), x.shape)) if x.ndim == 4 else {}
+    return evidence(have, want=x.reshape(x.shape[:start] + (-1,)), named=named, axes=FLATTEN_AXES, inputs=[x],
+                    hidden=hidden)
+
+
+def test_a_flatten_of_swapped_rows_and_columns_names_the_axes_never_a_reshape():
+    x = RNG.standard_normal((3, 4, 2, 5))
+    found = analyse_output(flatten_evidence(np.swapaxes(x, -1, -2).reshape(3, -1), x, 1))
+    assert found.name == "axes in the wrong order"
+    assert found.evidence == ("your output (shape (3, 40)) holds the values of `x`, but flattened in the order "
+                              "(N, C, W, H): rows (H) and columns (W) are swapped")
+    assert "Flatten them with the axes in the order (N, C, H, W)" in found.explanation
+    assert "(3, 40)" not in found.hidden_evidence
+
+
+def test_a_batch_of_one_names_the_simplest_order():
+    x = RNG.standard_normal((1, 2, 3, 4))  # with N = 1, (C, N, W, H) reads the same as (N, C, W, H)
+    found = analyse_output(flatten_evidence(np.swapaxes(x, -1, -2).reshape(1, -1), x, 1))
+    assert "in the order (N, C, W, H): rows (H) and columns (W) are swapped" in found.evidence
+
+
+def test_a_flatten_of_an_input_without_declared_axes_gives_them_by_position():
+    x = RNG.standard_normal((2, 3, 2, 4, 3))
+    found = analyse_output(flatten_evidence(np.swapaxes(x, -1, -2).reshape(2, 3, -1), x, 2))
+    assert found.name == "axes in the wrong order"
+    assert "the input's values, but flattened in the order (0, 1, 2, 4, 3) of its axes: axis 3 and axis 4 are " \
+           "swapped" in found.evidence
+    assert found.hidden_evidence == "your output holds the input's values, but flattened with its axes in another order"
+    everything = RNG.standard_normal((2, 3, 4))
+    found = analyse_output(flatten_evidence(np.swapaxes(everything, 0, 2).reshape(-1), everything, 0))
+    assert found.name == "axes in the wrong order" and "axis 0 and axis 2 are swapped" in found.evidence
+
+
+def test_a_flatten_of_unrelated_values_is_not_explained():
+    x = RNG.standard_normal((3, 4, 2, 5))
+    assert analyse_output(flatten_evidence(RNG.permutation(x.reshape(-1)).reshape(3, -1), x, 1)) is None
 
 
 def test_right_values_in_the_wrong_shape():
