@@ -16,43 +16,17 @@ from ..compare import matches
 from ..failures import signature_defaults
 from . import perturb_text as text
 from .model import Diagnosis, Evidence
+from .perturb_call import ABSENT, Perturbation, Slot, call_arguments, rebuilt
+from .perturb_cuts import cut_perturbations
 
-MAX_PERTURBATIONS = 25  # each costs one reference run
-_ABSENT = object()
-
-
-@dataclass(frozen=True)
-class Perturbation:
-    name: str  # stable short label, e.g. "weight flipped left-right", "stride ignored"
-    explanation: str  # what the learner did and what to change
-    evidence: str  # what the reference on the perturbed call shows, may quote the case's values
-    hidden_evidence: str  # the same without values from the case
-    positional: list  # the perturbed call
-    keyword: dict
-    crop: bool = False  # compare the learner's output with the top-left crop of this output
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """Where one argument sits in the call: a parameter, or an entry of a dict parameter."""
-
-    param: str
-    key: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.key or self.param
-
-    @property
-    def code(self) -> str:
-        return f"{self.param}[{self.key!r}]" if self.key else self.param
+MAX_PERTURBATIONS = 30  # each costs one reference run
 
 
 @dataclass(frozen=True)
 class _Change:
     """One rewritten argument and how to say it; `what` may quote the case's values, `hidden_what` may not."""
 
-    slot: _Slot
+    slot: Slot
     value: Any
     name: str
     explanation: str
@@ -61,98 +35,75 @@ class _Change:
     crop: bool = False
 
 
-def perturbations(exercise: Exercise, positional: list, keyword: dict) -> list[Perturbation]:
-    """The perturbed calls worth trying on this call, most likely first; builds new arrays, runs nothing."""
-    arguments = _arguments(exercise, positional, keyword)
+def perturbations(exercise: Exercise, positional: list, keyword: dict, label: str = "output") -> list[Perturbation]:
+    """The perturbed calls worth trying on this call, most likely and cheapest first, at most MAX_PERTURBATIONS;
+    builds new arrays, runs nothing. `label` names the output part they are meant to explain."""
+    arguments = call_arguments(exercise, positional, keyword)
+    original = dict(arguments)
+    numbers = _distinct(_bias_changes(exercise, arguments) + _number_changes(exercise, arguments), original)
+    arrays = _distinct(numbers + _array_changes(exercise, arguments), original)[len(numbers):]
+    found = [_perturbation(exercise, positional, keyword, change, label) for change in numbers]
+    found += cut_perturbations(exercise, positional, keyword, label)
+    found += [_perturbation(exercise, positional, keyword, change, label) for change in arrays]
+    return found[:MAX_PERTURBATIONS]
+
+
+def _array_changes(exercise: Exercise, arguments: list[tuple[Slot, Any]]) -> list[_Change]:
     axes = dict(getattr(exercise.entry, "axes", ()) or ())
-    changes = _bias_changes(exercise, arguments) + _number_changes(exercise, arguments)
     arrays = [(slot, value) for slot, value in arguments if isinstance(value, np.ndarray)]
     kernel_slots = {slot for slot, value in arrays if _kernel_like(slot, value, axes.get(slot.label))}
     kernels = [(slot, value) for slot, value in arrays if slot in kernel_slots]
     others = [(slot, value) for slot, value in arrays if slot not in kernel_slots]
+    changes = []
     for slot, value in kernels:
         changes += _spatial_changes(slot, value, axes.get(slot.label), kernel=True)
     for slot, value in kernels + others:
         changes += _axis_swap_changes(slot, value, axes.get(slot.label), scramble=slot in kernel_slots)
     for slot, value in others:
         changes += _spatial_changes(slot, value, axes.get(slot.label), kernel=False)
-    changes += _absent_stride_changes(exercise, arguments)
-    found = []
-    for change in _distinct(changes, dict(arguments))[:MAX_PERTURBATIONS]:
-        new_positional, new_keyword = _rebuilt(exercise, positional, keyword, change.slot, change.value)
-        hidden = change.hidden_what or change.what
-        found.append(Perturbation(change.name, change.explanation, text.evidence(change.what, change.crop),
-                                  text.evidence(hidden, change.crop), new_positional, new_keyword, change.crop))
-    return found
+    return changes + _absent_stride_changes(exercise, arguments)
 
 
-def find_perturbation(evidence: Evidence, exercise: Exercise, reference: Callable, deadline: float) -> Diagnosis | None:
-    """The first perturbation whose reference output is the learner's (and not the expected one), or None."""
+def _perturbation(exercise: Exercise, positional: list, keyword: dict, change: _Change, label: str) -> Perturbation:
+    new_positional, new_keyword = rebuilt(exercise, positional, keyword, [(change.slot, change.value)])
+    hidden = change.hidden_what or change.what
+    return Perturbation(change.name, change.explanation, text.evidence(change.what, change.crop, label),
+                        text.evidence(hidden, change.crop, label), new_positional, new_keyword, change.crop)
+
+
+def find_perturbation(evidence: Evidence, exercise: Exercise, reference: Callable, deadline: float,
+                      prefer: list[str] | tuple[str, ...] = (), only: bool = False) -> Diagnosis | None:
+    """The first perturbation whose reference output is the learner's (and not the expected one), or None.
+    `prefer`: names found on earlier cases of the same submission, tried first (they usually have one cause);
+    with `only`, nothing else is tried."""
     same_size = evidence.have.shape == evidence.want.shape
-    for item in perturbations(exercise, evidence.positional, evidence.keyword):
+    items = perturbations(exercise, evidence.positional, evidence.keyword, evidence.label)
+    if only:
+        items = [item for item in items if item.name in prefer]
+    items.sort(key=lambda item: item.name not in prefer)  # stable: otherwise the usual order
+    for item in items:
         if time.monotonic() > deadline:
             return None
         if item.crop and not same_size:  # a crop explains an output of the expected size, windows misplaced
             continue
+        if item.cut_axis and not same_size:  # one entry's sum has the shape of the sum over all entries
+            continue
         output = _run(reference, item, evidence.part)
         if output is not None and item.crop:
             output = _top_left(output, evidence.have.shape)
-        if output is None or not _explains(output, evidence):
+        if output is None or (item.cut_axis and output.shape != evidence.want.shape) or not _explains(output, evidence):
             continue
         return Diagnosis(name=item.name, explanation=item.explanation, source="structural",
                          evidence=item.evidence + _example(evidence), hidden_evidence=item.hidden_evidence)
     return None
 
 
-# --- the call's arguments ---------------------------------------------------------------------------------------
-
-def _arguments(exercise: Exercise, positional: list, keyword: dict) -> list[tuple[_Slot, Any]]:
-    """Every argument by name, then the entries of dict arguments (e.g. params["conv_w"])."""
-    names = [param.name for param in exercise.entry.params]
-    named = list(zip(names, positional)) + [(name, value) for name, value in keyword.items()]
-    found: list[tuple[_Slot, Any]] = [(_Slot(name), value) for name, value in named]
-    for name, value in named:
-        if isinstance(value, dict):
-            found += [(_Slot(name, str(key)), item) for key, item in value.items() if isinstance(key, str)]
-    return found
-
-
-def _rebuilt(exercise: Exercise, positional: list, keyword: dict, slot: _Slot, value: Any) -> tuple[list, dict]:
-    """The call with one argument replaced; every other array is passed as a read-only view, so a reference
-    that writes into its inputs fails instead of changing the grader's copies."""
-    names = [param.name for param in exercise.entry.params]
-    new_positional = [_read_only(item) for item in positional]
-    new_keyword = {name: _read_only(item) for name, item in keyword.items()}
-    if slot.param in names[:len(positional)]:
-        index = names.index(slot.param)
-        new_positional[index] = _put(new_positional[index], slot, value)
-    else:
-        new_keyword[slot.param] = _put(new_keyword.get(slot.param, _ABSENT), slot, value)
-    return new_positional, new_keyword
-
-
-def _put(current: Any, slot: _Slot, value: Any) -> Any:
-    if slot.key is None:
-        return _read_only(value)
-    return {**current, slot.key: _read_only(value)}
-
-
-def _read_only(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        view = value.view()
-        view.flags.writeable = False
-        return view
-    if isinstance(value, dict):
-        return {key: _read_only(item) for key, item in value.items()}
-    return value
-
-
-def _distinct(changes: list[_Change], original: dict[_Slot, Any]) -> list[_Change]:
+def _distinct(changes: list[_Change], original: dict[Slot, Any]) -> list[_Change]:
     """Drops changes that leave the argument as it was or repeat an earlier change of the same argument."""
     kept: list[_Change] = []
     for change in changes:
-        before = [original.get(change.slot, _ABSENT)] + [item.value for item in kept
-                                                         if item.slot == change.slot and item.crop == change.crop]
+        before = [original.get(change.slot, ABSENT)] + [item.value for item in kept
+                                                        if item.slot == change.slot and item.crop == change.crop]
         if not any(_same(change.value, value) for value in before):
             kept.append(change)
     return kept
@@ -167,7 +118,7 @@ def _same(one: Any, other: Any) -> bool:
 
 # --- optional arrays and biases ---------------------------------------------------------------------------------
 
-def _bias_changes(exercise: Exercise, arguments: list[tuple[_Slot, Any]]) -> list[_Change]:
+def _bias_changes(exercise: Exercise, arguments: list[tuple[Slot, Any]]) -> list[_Change]:
     """An optional array argument set to None; a bias inside a dict set to zeros."""
     optional = {param.name for param in exercise.entry.params if not param.required}
     changes = []
@@ -202,19 +153,31 @@ def _like(given: Any, pair: tuple[int, int]) -> Any:
     return list(pair) if isinstance(given, list) else tuple(pair)
 
 
-def _number_changes(exercise: Exercise, arguments: list[tuple[_Slot, Any]]) -> list[_Change]:
+def _number_changes(exercise: Exercise, arguments: list[tuple[Slot, Any]]) -> list[_Change]:
     defaults = signature_defaults(exercise.entry.signature)
+    ndim = next((value.ndim for slot, value in arguments if isinstance(value, np.ndarray)), 0)
     changes = []
     for slot, value in arguments:
         if slot.key is None and _number(value):
-            changes += _one_number_changes(slot, value, defaults.get(slot.param, _ABSENT))
+            default = defaults.get(slot.param, ABSENT)
+            if not _same_axis(slot.param, value, default, ndim):
+                changes += _one_number_changes(slot, value, default)
     return changes
 
 
-def _one_number_changes(slot: _Slot, value: Any, default: Any) -> list[_Change]:
+def _same_axis(name: str, value: Any, default: Any, ndim: int) -> bool:
+    """An axis index counted from the end that is the default counted from the start (start_dim=-3 for 1 on a
+    4-D input): the same call written another way, not a value to perturb. The axis is taken to be one of the first
+    array argument's."""
+    if not (text.axis_like(name) and _integer(value) and _integer(default) and ndim > 0):
+        return False
+    return -ndim <= value < ndim and -ndim <= default < ndim and value % ndim == default % ndim
+
+
+def _one_number_changes(slot: Slot, value: Any, default: Any) -> list[_Change]:
     name, (high, wide) = slot.param, _as_pair(value)
     changes = []
-    if default is not _ABSENT and (default is None or _number(default)):
+    if default is not ABSENT and (default is None or _number(default)):
         changes.append(_Change(slot, default, *text.ignored(name, default), what=f"{name}={default!r}"))
     if text.stride_like(name):
         changes.append(_Change(slot, 1, *text.treated_as(name, 1), what=f"{name}=1"))
@@ -233,13 +196,13 @@ def _one_number_changes(slot: _Slot, value: Any, default: Any) -> list[_Change]:
     return changes
 
 
-def _absent_stride_changes(exercise: Exercise, arguments: list[tuple[_Slot, Any]]) -> list[_Change]:
+def _absent_stride_changes(exercise: Exercise, arguments: list[tuple[Slot, Any]]) -> list[_Change]:
     """A stride-like parameter the call leaves at a default other than 1, treated as 1 anyway."""
     given = {slot.param for slot, _ in arguments}
     changes = []
     for name, default in signature_defaults(exercise.entry.signature).items():
         if name not in given and text.stride_like(name) and not (_number(default) and _as_pair(default) == (1, 1)):
-            changes.append(_Change(_Slot(name), 1, *text.default_missed(name, default), what=f"{name}=1"))
+            changes.append(_Change(Slot(name), 1, *text.default_missed(name, default), what=f"{name}=1"))
     return changes
 
 
@@ -256,7 +219,7 @@ def _spatial(value: np.ndarray, names: tuple | None) -> bool:
     return len(names) == value.ndim >= 2 and _axis_letter(names[-2]) == "H" and _axis_letter(names[-1]) == "W"
 
 
-def _kernel_like(slot: _Slot, value: np.ndarray, names: tuple | None) -> bool:
+def _kernel_like(slot: Slot, value: np.ndarray, names: tuple | None) -> bool:
     """A kernel: declared (..., KH, KW), or undeclared and named like one (a 2-D matrix in a dict is a layer's
     weight matrix, not a kernel)."""
     if names is not None:
@@ -266,7 +229,7 @@ def _kernel_like(slot: _Slot, value: np.ndarray, names: tuple | None) -> bool:
     return False
 
 
-def _spatial_changes(slot: _Slot, value: np.ndarray, names: tuple | None, kernel: bool) -> list[_Change]:
+def _spatial_changes(slot: Slot, value: np.ndarray, names: tuple | None, kernel: bool) -> list[_Change]:
     if not _spatial(value, names):
         return []
     sideways, upside_down = np.flip(value, axis=-1), np.flip(value, axis=-2)
@@ -278,7 +241,7 @@ def _spatial_changes(slot: _Slot, value: np.ndarray, names: tuple | None, kernel
                     what=text.flip_name(slot.label, how)) for how, flipped in flips]
 
 
-def _axis_swap_changes(slot: _Slot, value: np.ndarray, names: tuple | None, scramble: bool) -> list[_Change]:
+def _axis_swap_changes(slot: Slot, value: np.ndarray, names: tuple | None, scramble: bool) -> list[_Change]:
     """The first two axes read the other way round (4-D arrays, and 2-D matrices inside a dict); for kernels and
     matrices also the reshape that was meant to be that transpose."""
     if not (value.ndim == 4 or (value.ndim == 2 and slot.key is not None)):

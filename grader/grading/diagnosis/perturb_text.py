@@ -22,6 +22,12 @@ def padding_like(name: str) -> bool:
     return "pad" in name.lower()
 
 
+def axis_like(name: str) -> bool:
+    """An axis index such as start_dim or axis, where -1 and ndim - 1 mean the same axis."""
+    lower = name.lower()
+    return "dim" in lower or "axis" in lower
+
+
 def kernel_named(name: str) -> bool:
     lower = name.lower()
     return any(word in lower for word in ("kernel", "weight", "filter")) or lower == "w" or lower.endswith("_w")
@@ -29,10 +35,10 @@ def kernel_named(name: str) -> bool:
 
 # --- evidence ----------------------------------------------------------------------------------------------------
 
-def evidence(what: str, crop: bool) -> str:
+def evidence(what: str, crop: bool, label: str = "output") -> str:
     if crop:
-        return f"the reference solution run with {what} gives your output exactly, as its top-left corner"
-    return f"the reference solution run with {what} gives exactly your output"
+        return f"the reference solution run with {what} gives your {label} exactly, as its top-left corner"
+    return f"the reference solution run with {what} gives exactly your {label}"
 
 
 def example(label: str, index: tuple[int, ...], have: float, want: float) -> str:
@@ -162,3 +168,30 @@ def reshaped_not_transposed(label: str, code: str, names: tuple | None, ndim: in
     return (name,
             f"Your code reshapes {code} to swap its first two axes, but a reshape keeps the values in their stored "
             f"order and only regroups them, so they land in the wrong places. Swap the axes with {fix}.")
+
+
+# --- one entry of a summed axis ---------------------------------------------------------------------------------
+
+_ENTRIES = {"N": ("image", "images"), "C": ("input channel", "input channels"), "F": ("filter", "filters")}
+
+
+def _entry(axis: str) -> tuple[str, str]:
+    return _ENTRIES.get(axis, (f"entry of axis {axis}", f"entries of axis {axis}"))
+
+
+def one_entry_counted(label: str, axis: str, which: str) -> tuple[str, str]:
+    one, many = _entry(axis)
+    if which == "first":
+        how = f"as when only index 0 is used, with the loop over the {many} missing or stopping early"
+    else:
+        how = f"as when the loop over the {many} assigns with = where it should add with +="
+    target = "the output" if label == "output" else label
+    return (f"{label} from the {which} {one} only",
+            f"Your {label} is what the {which} {one} alone gives: the other {many} add nothing to it, {how}. "
+            f"Every {one} contributes to {target}: add up all their contributions (+= inside a loop over all "
+            f"the {many}, or a sum over the {axis} axis).")
+
+
+def cut_to(codes: list[str], which: str, axis: str) -> str:
+    shown = " and ".join([", ".join(codes[:-1]), codes[-1]]) if len(codes) > 1 else codes[0]
+    return f"{shown} (the {which} {_entry(axis)[0]} only)"

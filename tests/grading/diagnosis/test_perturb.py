@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from grader.grading.diagnosis.model import Evidence, Sizes
-from grader.grading.diagnosis.perturb import find_perturbation, perturbations
+from grader.grading.diagnosis.perturb import MAX_PERTURBATIONS, find_perturbation, perturbations
 from grader.grading.inputs import build_args, call_parts
 from grader.grading.references import reference_function
 from grader.spec.course import exercises_dir
@@ -40,9 +40,10 @@ def evidence_for(exercise, positional, keyword, got, part=0, hidden=False) -> Ev
                     tolerance=exercise.tolerance, sizes=Sizes(), hidden=hidden)
 
 
-def diagnose(exercise, positional, keyword, got, part=0, hidden=False):
+def diagnose(exercise, positional, keyword, got, part=0, hidden=False, reference=None, prefer=()):
     evidence = evidence_for(exercise, positional, keyword, got, part, hidden)
-    return find_perturbation(evidence, exercise, reference_function(exercise), time.monotonic() + 30)
+    reference = reference or reference_function(exercise)
+    return find_perturbation(evidence, exercise, reference, time.monotonic() + 30, prefer=prefer)
 
 
 def conv(exercise, positional, keyword, **changes):
@@ -249,7 +250,7 @@ def test_perturbations_stay_few_and_have_distinct_names():
         for case in exercise.cases:
             items = perturbations(exercise, *call_parts(exercise, build_args(exercise, case, None)))
             names = [item.name for item in items]
-            assert len(names) <= 25 and len(set(names)) == len(names)
+            assert len(names) <= MAX_PERTURBATIONS <= 30 and len(set(names)) == len(names)
 
 
 def test_tolerance_comes_from_the_case():
@@ -259,3 +260,134 @@ def test_tolerance_comes_from_the_case():
                                    tolerance=Tolerance(rtol=0, atol=1e-2))
     assert find_perturbation(evidence, exercise, reference_function(exercise), time.monotonic() + 10).name \
         == "stride ignored"
+
+
+# --- one entry of a summed axis counted -------------------------------------------------------------------------
+
+def backward(exercise, dout, x, weight, keyword):
+    return reference_function(exercise)(dout, x, weight, **keyword)
+
+
+@pytest.mark.parametrize("which, cut", [("first", slice(0, 1)), ("last", slice(-1, None))])
+def test_dweight_from_one_image_only_is_named(which, cut):
+    exercise, positional, keyword = case_call("exercise-6", "hidden everything combined")  # N = 2
+    dout, x, weight = positional
+    dx, dweight, dbias = backward(exercise, dout, x, weight, keyword)
+    one_image = backward(exercise, dout[cut], x[cut], weight, keyword)[1]
+    found = diagnose(exercise, positional, keyword, (dx, one_image, dbias), part=1)
+    assert found.name == f"dweight from the {which} image only" and found.source == "structural"
+    shown = "0:1" if which == "first" else "-1:"
+    assert f"dout[{shown}] and x[{shown}] (the {which} image only) gives exactly your dweight" in found.evidence
+    assert "dweight[" in found.evidence
+    assert "+=" in found.explanation and "dweight[" not in found.hidden_evidence
+
+
+def test_dbias_from_the_first_image_only_is_named():
+    exercise, positional, keyword = case_call("exercise-6", "dbias sums over batch and positions")  # N = 3
+    dout, x, weight = positional
+    dx, dweight, _ = backward(exercise, dout, x, weight, keyword)
+    found = diagnose(exercise, positional, keyword, (dx, dweight, dout[0].sum(axis=(1, 2))), part=2)
+    assert found.name == "dbias from the first image only"
+
+
+def test_a_conv_that_keeps_only_the_last_input_channel_is_named():
+    exercise, positional, keyword = case_call("exercise-2", "hidden asymmetric everything")  # C = 2, with bias
+    x, weight = positional
+    got = conv(exercise, [x[:, -1:], weight[:, -1:]], keyword)
+    found = diagnose(exercise, positional, keyword, got)
+    assert found.name == "output from the last input channel only"
+    assert "x[:, -1:] and weight[:, -1:] (the last input channel only)" in found.evidence
+    assert "with = where it should add with +=" in found.explanation
+
+
+def test_dict_entries_are_cut_too_but_never_an_axis_inside_a_product():
+    exercise, positional, keyword = case_call("exercise-5", "RGB batch")  # x (2, 3, 6, 6), fc_w (5, 4*3*3)
+    x, params = positional
+    cut = [item for item in perturbations(exercise, positional, keyword) if item.cut_axis]
+    # F is in fc_w's F*H'*W', N belongs to x alone, K to the scores (N, K) too
+    assert {item.cut_axis for item in cut} == {"C"}
+    got = reference_function(exercise)(x[:, :1], {**params, "conv_w": params["conv_w"][:, :1]})
+    found = diagnose(exercise, positional, keyword, got)
+    assert found.name == "output from the first input channel only"
+    assert "params['conv_w'][:, 0:1]" in found.evidence
+
+
+def test_an_output_that_keeps_the_cut_axis_is_not_explained_by_one_entry():
+    exercise, positional, keyword = case_call("exercise-6", "hidden everything combined")
+    dout, x, weight = positional
+    dx, dweight, dbias = backward(exercise, dout, x, weight, keyword)
+    first_dx = backward(exercise, dout[:1], x[:1], weight, keyword)[0]  # (1, C, H, W): dx of image 0 alone
+    assert diagnose(exercise, positional, keyword, (first_dx, dweight, dbias), part=0) is None
+    stacked = np.concatenate([first_dx, np.zeros_like(first_dx)])  # the expected shape, image 1 left at zero
+    assert diagnose(exercise, positional, keyword, (stacked, dweight, dbias), part=0) is None
+
+
+def test_one_entry_is_never_tried_where_entries_cannot_be_told_apart():
+    exercise, positional, keyword = case_call("exercise-6", "hidden everything combined")
+    dout, x, weight = positional
+    alike = [np.repeat(dout[:1], 2, axis=0), np.repeat(x[:1], 2, axis=0), weight]  # image 1 is image 0 again
+    assert not any(item.cut_axis == "N" for item in perturbations(exercise, alike, keyword))
+    halved = backward(exercise, *alike, keyword)
+    halved = (halved[0], halved[1] / 2, halved[2])  # "dweight averaged over the batch", not "first image only"
+    assert diagnose(exercise, alike, keyword, halved, part=1) is None
+    single = case_call("exercise-6", "channels and filters")  # N = 1: nothing to cut
+    assert not any(item.cut_axis == "N" for item in perturbations(*single))
+
+
+@pytest.mark.parametrize("exercise_id, case_name", [
+    ("exercise-6", "hidden everything combined"), ("exercise-5", "RGB batch"), ("exercise-2", "float32 inputs")])
+def test_correct_outputs_with_float_noise_get_no_diagnosis_on_any_part(exercise_id, case_name):
+    exercise, positional, keyword = case_call(exercise_id, case_name)
+    want = reference_function(exercise)(*positional, **keyword)
+    parts = list(want) if isinstance(want, tuple) else [want]
+    noisy = [part * (1 + 1e-9) + 1e-12 for part in parts]
+    for index in range(len(parts)):
+        assert diagnose(exercise, positional, keyword, tuple(noisy) if len(noisy) > 1 else noisy[0], index) is None
+
+
+def test_unrelated_wrong_gradients_get_no_diagnosis():
+    exercise, positional, keyword = case_call("exercise-6", "hidden large layer")
+    dx, dweight, dbias = reference_function(exercise)(*positional, **keyword)
+    for part, wrong in ((1, (dx, dweight * 0.5, dbias)), (2, (dx, dweight, dbias + 1))):
+        assert diagnose(exercise, positional, keyword, wrong, part=part) is None
+
+
+# --- integer parameters and what was found before -----------------------------------------------------------------
+
+def flatten_call(x, **keyword):
+    return find_exercise("exercise-4"), [x], keyword
+
+
+def test_start_dim_ignored_is_named_but_a_negative_start_dim_that_is_the_default_is_never_tried():
+    exercise, positional, keyword = flatten_call(np.arange(120.0).reshape(2, 3, 4, 5), start_dim=2)
+    per_image = positional[0].reshape(2, -1)
+    assert diagnose(exercise, positional, keyword, per_image).name == "start_dim ignored"
+    exercise, positional, keyword = flatten_call(positional[0], start_dim=-3)  # axis 1 of a 4-D input
+    assert not any(item.name == "start_dim ignored" for item in perturbations(exercise, positional, keyword))
+    exercise, positional, keyword = flatten_call(positional[0], start_dim=-2)
+    assert any(item.name == "start_dim ignored" for item in perturbations(exercise, positional, keyword))
+
+
+def counting(exercise):
+    """The reference, counting its calls."""
+    calls = []
+    reference = reference_function(exercise)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return reference(*args, **kwargs)
+    return counted, calls
+
+
+def test_names_found_before_are_tried_first():
+    exercise, positional, keyword = case_call("exercise-2", "hidden asymmetric everything")
+    got = conv(exercise, positional, keyword, weight=positional[1][:, :, :, ::-1])
+    reference, calls = counting(exercise)
+    assert diagnose(exercise, positional, keyword, got, reference=reference).name == "weight flipped left-right"
+    assert len(calls) > 3
+    reference, calls = counting(exercise)
+    found = diagnose(exercise, positional, keyword, got, reference=reference,
+                     prefer=["stride ignored", "weight flipped left-right"])
+    assert found.name == "weight flipped left-right" and len(calls) == 2  # stride ignored, then the flip
+    reference, calls = counting(exercise)
+    assert diagnose(exercise, positional, keyword, got, reference=reference, prefer=["no such name"]) is not None
