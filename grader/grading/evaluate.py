@@ -95,8 +95,8 @@ class Evaluator:
         result.duration = reply.seconds
         result.output = reply.output
         if reply.status != "ok":
-            return self._call_failure(result, reply, limit, budget_bound=limit < (case.time_limit or
-                                                                                    self.exercise.limits.case_seconds))
+            bound = limit < (case.time_limit or self.exercise.limits.case_seconds)
+            return self._call_failure(result, reply, limit, budget_bound=bound, call_values=args)
         expected = self.reference(*positional, **keyword)
         result = self._check_values(result, case, expected, reply.arrays, args)
         self._check_inputs_kept(result, case, reply)
@@ -206,10 +206,11 @@ class Evaluator:
         return self.diagnoser.diagnose(evidence)
 
     # --- failures before any value came back ----------------------------------------------------
-    def _call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool) -> CaseResult:
+    def _call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool,
+                      call_values: dict | None = None) -> CaseResult:
         if reply.status == "not_implemented":  # whether the starter is untouched is decided per run: settle()
             self.not_implemented[result.name] = reply.header.get("error") or {}
-        return self.failures.call_failure(result, reply, limit, budget_bound)
+        return self.failures.call_failure(result, reply, limit, budget_bound, call_values=call_values)
 
     # --- the whole run ---------------------------------------------------------------------------
     def settle(self, cases: list[CaseResult]) -> None:

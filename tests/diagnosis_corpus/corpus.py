@@ -25,6 +25,20 @@ ANY_FAILING_CASE = {
     "e5_relu_mutates_input.py": "the input changes, and the scores differ wherever the input had negative values",
 }
 
+# Mistakes the engine does not name yet (measured: benchmarks/diagnosis_corpus.py). Each is a strict xfail, so a
+# file that starts to get its cause fails the test until it leaves this list.
+NOT_YET_DIAGNOSED = {
+    "e1_square_assumed.py": "crashes or gives a cut-off output; no analysis knows the square-image assumption",
+    "e4_range_negative.py": "a negative start_dim mishandled raises a reshape error named only as such",
+    "e4_squeeze.py": "with a batch of one, squeezing looks exactly like flattening the batch too",
+    "e5_flatten_all.py": "the matmul error names the mismatch, not the flatten that caused it",
+    "e5_leaky_relu.py": "a leaky ReLU is no declared mistake",
+    "e5_pool_forgotten.py": "the matmul error names the mismatch, not the missing pooling",
+    "e5_relu_twice.py": "a second ReLU after the linear layer is no declared mistake",
+    "e7_stride_none_is_one.py": "the stride-1 windows run past dout and raise IndexError, named only as such",
+    "e7_unravel_swapped.py": "the swapped unravel raises IndexError, named only as such",
+}
+
 
 @dataclass(frozen=True)
 class Entry:

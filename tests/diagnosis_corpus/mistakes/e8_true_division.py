@@ -1,5 +1,5 @@
 # mistake: output size with / instead of //: a float size makes np.zeros raise TypeError
-# expect: output size is a float
+# expect: float index
 import numpy as np
 
 
