@@ -19,6 +19,7 @@ from .inputs import build_args, call_parts
 from .showcase import demo_for, picture
 from .swap import swapped
 
+DIAGNOSIS_ELEMENTS = 1 << 16  # released cases up to this many output values carry the diagnosis's outputs too
 _BATCH_MEMO: dict[str, dict] | None = None  # set by `grade batch`: every learner gets the same inputs
 
 
@@ -87,11 +88,13 @@ def memoize(function: Callable, memo: dict, limit: int = 512) -> Callable:
 
 def compute(exercise: Exercise) -> dict[str, np.ndarray]:
     """The reference's and every misconception's outputs on each public case (run at release time), and the
-    reference's on each perturbed input the diagnosis tries there (grading/diagnosis/perturb.py)."""
+    reference's on each perturbed input the diagnosis tries there (grading/diagnosis/perturb.py). The diagnosis
+    material is kept for cases of a modest size only: a timed case on large images would add tens of megabytes to
+    the learner edition, and the small cases name the mistake just as well."""
     from .diagnosis.perturb import perturbations
-    functions = [("ref", reference_function(exercise))]
-    functions += [(f"mis{index}", reference_function(exercise, item))
-                  for index, item in enumerate(exercise.misconceptions)]
+    reference = reference_function(exercise)
+    variants = [(f"mis{index}", reference_function(exercise, item))
+                for index, item in enumerate(exercise.misconceptions)]
     calls = [call_parts(exercise, build_args(exercise, case, None)) for case in exercise.cases if not case.hidden]
     demo = demo_for(exercise, picture())  # the report's unscored picture demo calls the reference too
     if demo is not None:
@@ -99,24 +102,36 @@ def compute(exercise: Exercise) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
     for positional, keyword in calls:
         key = args_key(positional, keyword)
-        for label, function in functions:
-            try:
-                output = function(*positional, **keyword)
-            except Exception:  # a variant may not apply to every input; recognition skips it there too
-                continue
-            _store(arrays, exercise, f"{key}_{label}", output)
+        expected = _call(reference, positional, keyword)
+        if expected is None:
+            continue
+        _store(arrays, exercise, f"{key}_ref", expected)
+        if sum(np.size(part) for part in _parts(exercise, expected)) > DIAGNOSIS_ELEMENTS:
+            continue
+        for label, function in variants:
+            output = _call(function, positional, keyword)  # a variant may not apply to every input
+            if output is not None:
+                _store(arrays, exercise, f"{key}_{label}", output)
         for perturbed in perturbations(exercise, positional, keyword):
-            try:
-                output = reference_function(exercise)(*perturbed.positional, **perturbed.keyword)
-            except Exception:  # a perturbed input the reference refuses: the diagnosis skips it too
-                continue
-            _store(arrays, exercise, f"{args_key(perturbed.positional, perturbed.keyword)}_ref", output)
+            output = _call(reference, perturbed.positional, perturbed.keyword)  # the reference may refuse it
+            if output is not None:
+                _store(arrays, exercise, f"{args_key(perturbed.positional, perturbed.keyword)}_ref", output)
     return arrays
 
 
+def _call(function: Callable, positional: list, keyword: dict) -> Any:
+    try:
+        return function(*positional, **keyword)
+    except Exception:  # the diagnosis skips a call that fails the same way
+        return None
+
+
+def _parts(exercise: Exercise, output: Any) -> list:
+    return list(output) if exercise.entry.returns == "tuple" else [output]
+
+
 def _store(arrays: dict[str, np.ndarray], exercise: Exercise, prefix: str, output: Any) -> None:
-    parts = list(output) if exercise.entry.returns == "tuple" else [output]
-    for index, part in enumerate(parts):
+    for index, part in enumerate(_parts(exercise, output)):
         arrays[f"{prefix}_{index}"] = np.asarray(part)
 
 
