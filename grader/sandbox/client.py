@@ -269,7 +269,12 @@ def _tail(folder_fd: int, name: str, limit: int) -> str:
 def _copy_submission(submission: Path, workdir: Path) -> None:
     """Copy the submission and its sibling .py files: learners may import their own earlier work."""
     shutil.copyfile(submission, workdir / submission.name)
-    siblings = sorted(p for p in submission.parent.glob("*.py") if p.name != submission.name)
+    copy_siblings(submission.parent, workdir, skip=submission.name)
+
+
+def copy_siblings(folder: Path, workdir: Path, skip: str) -> None:
+    """Copy the .py files of `folder` (but `skip`) into `workdir`: regular files only, no links, none too large."""
+    siblings = sorted(p for p in folder.glob("*.py") if p.name != skip)
     for path in siblings[:MAX_SIBLING_FILES]:
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_SUBMISSION_BYTES:
