@@ -11,6 +11,7 @@ import numpy as np
 
 from ..results import CaseResult, Kind, Outcome
 from ..sandbox.client import Reply, Worker
+from ..sandbox.notebook_defs import Definitions
 from ..spec.model import Case, Exercise
 from . import checks
 from .compare import compare, matches
@@ -26,10 +27,11 @@ PREVIEW_ELEMENTS = 64 * 64
 
 
 class Evaluator:
-    """Holds the worker and the time budget for one submission; `evaluate` grades one case."""
+    """Holds the worker and the time budget for one submission; `evaluate` grades one case. `cells`: the
+    submission was generated from a notebook's cells, and messages name those cells instead of its lines."""
 
     def __init__(self, exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
-                 sandbox: str = "standard"):
+                 sandbox: str = "standard", cells: Definitions | None = None):
         self.exercise = exercise
         self.submission = Path(submission)
         self.shown_as = shown_as or str(submission)
@@ -43,8 +45,8 @@ class Evaluator:
         self.reference_worker = checks.reference_worker(exercise) if "speed" in checked else None
         self.pace = Pace(exercise)
         self.not_implemented: dict[str, dict] = {}  # case name -> the NotImplementedError it raised
-        self.failures = FailureMessages(exercise, self.submission, self.shown_as)
-        self.diagnoser = Diagnoser(exercise, self.submission)
+        self.failures = FailureMessages(exercise, self.submission, self.shown_as, cells)
+        self.diagnoser = Diagnoser(exercise, self.submission, cells.where if cells is not None else None)
 
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds
@@ -226,7 +228,7 @@ class Evaluator:
                 message = self.failures.partial_message(result, error, specs.get(result.name))
                 set_outcome(result, Outcome.ERROR, Kind.NOT_IMPLEMENTED, message)
                 if result.visibility != "hidden":
-                    result.details["traceback"] = error.get("traceback", "")
+                    result.details["traceback"] = self.failures.traceback(error)
 
 
 def output_labels(exercise: Exercise) -> list[str]:

@@ -11,11 +11,13 @@ from typing import Any
 
 from ..results import CaseResult, Kind, Outcome
 from ..sandbox.client import Reply
+from ..sandbox.notebook_defs import Definitions
 from ..spec.model import ArraySpec, Case, DictSpec, Exercise
 from .compare import shape_text
 from .diagnosis.exceptions import explain_exception
 from .diagnosis.model import Diagnosis
 from .diagnosis.python_errors import ONLY_NUMPY
+from .diagnosis.raised import read_raised
 from .diagnosis.source import read_source_lines
 from .pacing import SLOW_ADVICE
 
@@ -29,13 +31,16 @@ def set_outcome(result: CaseResult, outcome: Outcome, kind: Kind, message: str) 
 
 
 class FailureMessages:
-    """Explains worker replies for one submission, naming its file (`shown_as`) and the lines at fault."""
+    """Explains worker replies for one submission, naming its file (`shown_as`) and the lines at fault. For a
+    notebook, `cells` maps the generated file's lines back to cells: messages say "in cell 4, line 2"."""
 
-    def __init__(self, exercise: Exercise, submission: Path, shown_as: str):
+    def __init__(self, exercise: Exercise, submission: Path, shown_as: str, cells: Definitions | None = None):
         self.exercise = exercise
         self.submission = submission
         self.file_name = submission.name
         self.shown_as = shown_as
+        self.cells = cells
+        self.noun = "notebook" if cells is not None else "file"
         self._source_lines: tuple[str, ...] | None = None
 
     @property
@@ -46,37 +51,66 @@ class FailureMessages:
         return self._source_lines
 
     def diagnose(self, result: CaseResult, error: dict, hidden: bool,
-                 call_values: dict[str, Any] | None = None) -> Diagnosis | None:
+                 call_values: dict[str, Any] | None = None, loading: bool = False) -> Diagnosis | None:
         """The likely cause of the exception in `error`, kept in the result's details (without the case's values
-        when `hidden`); `call_values` are the grader's own copy of the case's arguments, by parameter name."""
+        when `hidden`); `call_values` are the grader's own copy of the case's arguments, by parameter name;
+        `loading`: the exception came while the file was imported, not from a call."""
         if call_values is not None:  # a parameter the case leaves out has its default's value
             call_values = {**signature_defaults(self.exercise.entry.signature), **call_values}
-        diagnosis = explain_exception(error, self.source_lines, hidden, self.file_name, call_values=call_values)
+        diagnosis = self._notebook_name(error, loading)
+        if diagnosis is not None:
+            result.details["diagnosis"] = diagnosis.to_json(hidden)
+            return diagnosis
+        diagnosis = explain_exception(error, self.source_lines, hidden, self.file_name, call_values=call_values,
+                                      line_name=self.cells.where if self.cells is not None else None)
         if diagnosis is not None:
             result.details["diagnosis"] = diagnosis.to_json(hidden)
         return diagnosis
+
+    def _notebook_name(self, error: dict, loading: bool) -> Diagnosis | None:
+        """A NameError in a notebook whose cause is the notebook's: a name defined in a later cell, or set only by
+        code the grader leaves out."""
+        said = re.fullmatch(r"name '(\w+)' is not defined", str(error.get("message", ""))[:200])
+        if self.cells is None or error.get("type") != "NameError" or not said:
+            return None
+        why = self.cells.undefined(said.group(1), error.get("line"), loading)
+        if not why:
+            return None
+        raised = read_raised(error, self.source_lines, self.file_name, self.cells.where)
+        name = "defined in a later cell" if "below this line" in why else "set by code the grader leaves out"
+        return raised.found(name, why)
 
     def load_failure(self, result: CaseResult, reply: Reply) -> CaseResult:
         error = reply.header.get("error") or {}
         name = self.exercise.entry.name
         where = self.shown_as
         if reply.status == "syntax":
-            message = (f"Your file has a syntax error on line {error.get('line')}: {error.get('message')}. "
-                       f"Fix it in {where} and grade again.")
+            said = error.get("message")
+            said = self.cells.compiler_text(said) if self.cells is not None and isinstance(said, str) else said
+            at = self.at_line(error) if self.cells is not None else f" on line {error.get('line')}"
+            message = f"Your {self.noun} has a syntax error{at}: {said}. Fix it in {where} and grade again."
             return set_outcome(result, Outcome.ERROR, Kind.SYNTAX, message)
         if reply.status == "import":
-            result.details["traceback"] = error.get("traceback", "")
+            result.details["traceback"] = self.traceback(error)
             return set_outcome(result, Outcome.ERROR, Kind.IMPORT, self._import_message(result, error))
         if reply.status == "missing":
             signature = self.exercise.entry.signature
+            if self.cells is not None:
+                return set_outcome(result, Outcome.ERROR, Kind.MISSING,
+                                   f"{where} has no function named '{name}'.{self.cells.missing(name)} Define "
+                                   f"`def {signature}:` at the top level of a code cell.")
             return set_outcome(result, Outcome.ERROR, Kind.MISSING,
                                f"{where} has no function named '{name}'. Define `def {signature}:`.")
         if reply.status == "timeout":
+            if self.cells is not None:
+                return set_outcome(result, Outcome.TIMEOUT, Kind.IMPORT,
+                                   f"Loading the imports and definitions of your notebook took longer than "
+                                   f"{self.exercise.limits.import_seconds:g} s. Is one of its imports slow?")
             return set_outcome(result, Outcome.TIMEOUT, Kind.IMPORT,
                                f"Importing your file took longer than {self.exercise.limits.import_seconds:g} s. "
                                "Is there a long loop or a sleep at the top level of the file?")
         return set_outcome(result, Outcome.ERROR, Kind.CRASH,
-                           f"Your file stopped the worker process while it was being imported: {reply.detail}.")
+                           f"Your {self.noun} stopped the worker process while it was being imported: {reply.detail}.")
 
     def call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool,
                      call_values: dict[str, Any] | None = None) -> CaseResult:
@@ -95,7 +129,7 @@ class FailureMessages:
             return set_outcome(result, Outcome.TIMEOUT, Kind.TIMEOUT,
                                f"Your function did not finish within {limit:g} s. {SLOW_ADVICE}")
         if reply.status == "exception":
-            result.details["traceback"] = "" if result.visibility == "hidden" else error.get("traceback", "")
+            result.details["traceback"] = "" if result.visibility == "hidden" else self.traceback(error)
             return set_outcome(result, Outcome.ERROR, Kind.EXCEPTION,
                                self._exception_message(result, error, call_values))
         if reply.status == "bad_output":
@@ -112,14 +146,22 @@ class FailureMessages:
         own and belongs inside a function; but that advice is wrong for an import that cannot work here."""
         module = unavailable_module(error)
         if module:  # this message is the whole explanation: a diagnosis would only repeat it
-            return (f"Your file imports {module}{self.at_line(error)}, which is not available here: "
+            return (f"Your {self.noun} imports {module}{self.at_line(error)}, which is not available here: "
                     f"{ONLY_NUMPY} Remove that import and write that part with NumPy, then grade again.")
-        diagnosis = self.diagnose(result, error, hidden=False)  # a file that does not import shows no case's values
+        diagnosis = self.diagnose(result, error, hidden=False, loading=True)  # no case's values: none ran yet
         note = diagnosis.note(False) if diagnosis is not None else ""
-        head = _sentence(f"Your file raised {error.get('type')} while it was being imported{self.at_line(error)}: "
-                         f"{error.get('message')}")
+        if self.cells is not None:
+            head = _sentence(f"Your notebook raised {error.get('type')}{self.at_line(error)} when the grader loaded "
+                             f"its definitions: {error.get('message')}")
+        else:
+            head = _sentence(f"Your file raised {error.get('type')} while it was being imported{self.at_line(error)}: "
+                             f"{error.get('message')}")
         if error.get("type") in ("ImportError", "ModuleNotFoundError") or IMPORT_LINE.match(self._raising_code(error)):
             return head + note if note else f"{head} That import cannot work when your work is graded: {ONLY_NUMPY}"
+        if self.cells is not None:  # its top-level calls were left out: what ran is an import, a definition's
+            #                          decorator or default, or a constant naming something not defined yet
+            return head + note if note else (f"{head} The grader runs your notebook's imports, definitions and "
+                                             "constants once, in cell order, from the top.")
         return f"{head} Code at the top level of {self.shown_as} runs on import; keep it inside functions.{note}"
 
     def _raising_code(self, error: dict) -> str:
@@ -187,11 +229,20 @@ class FailureMessages:
         return f"{head} You raise NotImplementedError for this input. Finish that part of your code, then grade again."
 
     def at_line(self, error: dict) -> str:
-        """Where the error happened, e.g. ' on line 12' (' on line 3 of helpers.py' in another file)."""
+        """Where the error happened, e.g. ' on line 12' (' on line 3 of helpers.py' in another file, ' in cell 4,
+        line 2' in a notebook)."""
         if not error.get("line"):
             return ""
         other = self._other_file(error)
+        if self.cells is not None and not other:
+            where = self.cells.where(error["line"])
+            return f" in {where}" if where else ""
         return f" on line {error['line']}" + (f" of {other}" if other else "")
+
+    def traceback(self, error: dict) -> str:
+        """The traceback the worker sent, its frames in a notebook named by cell."""
+        text = error.get("traceback", "")
+        return self.cells.traceback(text, self.file_name) if self.cells is not None else text
 
     def _other_file(self, error: dict) -> str:
         """The file of the line that raised, when it is not the submission (a helper file next to it); else ""."""

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import UsageError
 from ..results import LOAD_FAILURES, GradeResult, Kind, Outcome, leading_cause, lost_case, unusable_file_cases
-from ..sandbox.client import MAX_SUBMISSION_BYTES
+from ..sandbox.client import MAX_SUBMISSION_BYTES, copy_siblings
 from ..sandbox.launch import strict_tool
+from ..sandbox.notebook import Cell, read_cells
+from ..sandbox.notebook_code import definitions
+from ..sandbox.notebook_defs import Definitions
 from ..sandbox.reaper import GradingSubreaper
 from ..spec.model import Exercise
 from .evaluate import Evaluator
@@ -28,15 +33,59 @@ _PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "P
 
 def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
           sandbox: str = "standard") -> GradeResult:
+    """Grade a .py file, or the definitions of a notebook (.ipynb: a broken one gets a 0-point result)."""
     started = time.monotonic()
     shown_as = shown_as or str(submission)
-    if exercise.edition == "learner" and seed not in (None, exercise.seed):
-        raise UsageError("this learner edition checks the public cases on their fixed inputs only; drop --seed.")
-    problem = _unusable(Path(submission))
+    _check_seed(exercise, seed)
+    problem = _unusable(Path(submission), notebook=Path(submission).suffix == ".ipynb")
+    if not problem and Path(submission).suffix == ".ipynb":
+        try:
+            cells = read_cells(Path(submission))
+        except UsageError as err:
+            problem = err.message
+        else:
+            return grade_cells(exercise, cells, shown_as, seed, sandbox, siblings=Path(submission).parent)
     if problem:
         return _result(exercise, unusable_file_cases(exercise, problem), shown_as, seed, started, summary=problem)
+    return _grade_file(exercise, Path(submission), seed, shown_as, sandbox, started)
+
+
+def grade_cells(exercise: Exercise, cells: list[Cell], shown_as: str, seed: int | None = None,
+                sandbox: str = "standard", siblings: Path | None = None) -> GradeResult:
+    """Grade what notebook cells define (imports, definitions, simple constants; their other code never runs):
+    written as the exercise's file (exercise_2.py) into a private folder, with the .py files of `siblings` (the
+    notebook's folder) beside it. Messages, tracebacks and diagnoses name cells ("cell 4, line 2") by their labels;
+    the result's first note says which cells were graded and which code was left out."""
+    started = time.monotonic()
+    _check_seed(exercise, seed)
+    code = definitions(cells, exercise.entry.name)
+    size = len(code.source.encode("utf-8"))
+    if size > MAX_SUBMISSION_BYTES:
+        problem = (f"The code cells of {shown_as} hold {size} bytes of definitions; the limit is "
+                   f"{MAX_SUBMISSION_BYTES}. Keep only your code in the notebook.")
+        return _result(exercise, unusable_file_cases(exercise, problem), shown_as, seed, started, summary=problem)
+    folder = Path(tempfile.mkdtemp(prefix="grade-notebook-"))
+    try:
+        path = folder / f"{exercise.id.replace('-', '_')}.py"
+        path.write_text(code.source, encoding="utf-8")
+        if siblings is not None and siblings.is_dir():
+            copy_siblings(siblings, folder, skip=path.name)
+        result = _grade_file(exercise, path, seed, shown_as, sandbox, started, code)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result.notes.insert(0, code.note(shown_as))
+    return result
+
+
+def _check_seed(exercise: Exercise, seed: int | None) -> None:
+    if exercise.edition == "learner" and seed not in (None, exercise.seed):
+        raise UsageError("this learner edition checks the public cases on their fixed inputs only; drop --seed.")
+
+
+def _grade_file(exercise: Exercise, submission: Path, seed: int | None, shown_as: str, sandbox: str,
+                started: float, cells: Definitions | None = None) -> GradeResult:
     with GradingSubreaper() as adopter:  # orphans of the worker's processes come back here, not to init
-        evaluator = Evaluator(exercise, Path(submission), seed, shown_as, sandbox)  # UsageError: strict unavailable
+        evaluator = Evaluator(exercise, submission, seed, shown_as, sandbox, cells)  # UsageError: strict unavailable
         evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
         try:
             from ..reports.html import report_template
@@ -80,7 +129,8 @@ def _run_pytest(pytest, plugin, name: str) -> None:
         raise KeyboardInterrupt
 
 
-def _unusable(path: Path) -> str:
+def _unusable(path: Path, notebook: bool = False) -> str:
+    """Why the file cannot be graded ("" when it can); a notebook's size is read_cells's to judge."""
     if path.is_symlink():  # a link could point at the reference solutions or another learner's file
         return f"{path} is a symbolic link. Submit the file itself, not a link to it."
     try:
@@ -89,7 +139,7 @@ def _unusable(path: Path) -> str:
         return f"The file {path} cannot be read."
     if not path.is_file():
         return f"{path} is not a file."
-    if size > MAX_SUBMISSION_BYTES:
+    if size > MAX_SUBMISSION_BYTES and not notebook:
         return f"Your file is {size} bytes; the limit is {MAX_SUBMISSION_BYTES}. Submit only your code."
     return ""
 

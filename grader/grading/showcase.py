@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,7 +81,7 @@ def run_showcase(evaluator) -> dict:
         return {}
     yours, problem = None, ""
     if reply.status != "ok" or not reply.arrays:
-        problem = f"your function failed on the picture: {_reason(reply)}"
+        problem = f"your function failed on the picture: {_reason(reply, evaluator.failures.at_line)}"
     else:
         yours = np.asarray(reply.arrays[0])
         if yours.shape != expected.shape:
@@ -121,11 +122,11 @@ def _shape(shape) -> str:
     return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def _reason(reply) -> str:
+def _reason(reply, at_line: Callable[[dict], str]) -> str:
+    """What went wrong; `at_line` says where an exception was raised (" on line 12", " in cell 4, line 2")."""
     error = reply.header.get("error") or {}
     if reply.status == "exception":
-        line = f" on line {error['line']}" if error.get("line") else ""
-        return f"{error.get('type', 'Exception')}{line}: {error.get('message', '')}".strip()
+        return f"{error.get('type', 'Exception')}{at_line(error)}: {error.get('message', '')}".strip()
     if reply.status == "timeout":
         return "it did not finish in time"
     if reply.status == "bad_output":

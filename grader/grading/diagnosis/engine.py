@@ -19,7 +19,7 @@ import numpy as np
 from ...spec.model import Exercise, Misconception
 from ..compare import matches
 from ..references import live_reference, reference_function
-from .model import Diagnosis, Evidence, Sizes
+from .model import Diagnosis, Evidence, Sizes, line_number
 from .structural import WEAK_FINDINGS, analyse_output
 
 FULL_SEARCHES = 4  # failing cases searched with every analysis; later ones try the causes found so far
@@ -28,11 +28,13 @@ SEARCH_SECONDS = 0.5  # the same for the whole submission
 
 
 class Diagnoser:
-    """One per submission (the evaluator owns it)."""
+    """One per submission (the evaluator owns it). `name_line` names a line of the submission in findings ("cell 4,
+    line 2" for the file generated from a notebook); "line 12" without it."""
 
-    def __init__(self, exercise: Exercise, submission: Path):
+    def __init__(self, exercise: Exercise, submission: Path, name_line: Callable[[int], str] | None = None):
         self.exercise = exercise
         self.submission = Path(submission)
+        self.name_line = name_line or line_number
         self._source_lines: tuple[str, ...] | None = None
         self._found: list[Diagnosis] = []  # causes found so far, in the order found
         self._budget = SEARCH_SECONDS
@@ -53,7 +55,7 @@ class Diagnoser:
                         expected=[np.asarray(item) for item in expected], got=[np.asarray(item) for item in got],
                         part=part, label=label, tolerance=tolerance,
                         sizes=case_sizes(self.exercise, positional, keyword, label, np.shape(expected[part])),
-                        hidden=hidden, source_lines=self.source_lines())
+                        hidden=hidden, source_lines=self.source_lines(), name_line=self.name_line)
 
     # --- the search -------------------------------------------------------------------------------
     def diagnose(self, evidence: Evidence) -> Diagnosis | None:

@@ -3,6 +3,7 @@ likely cause and the change that fixes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .arguments import explain_with_values
@@ -13,17 +14,19 @@ from .raised import read_raised
 
 
 def explain_exception(error: dict, source_lines: tuple[str, ...], hidden: bool,
-                      file_name: str | None = None, call_values: dict[str, Any] | None = None) -> Diagnosis | None:
+                      file_name: str | None = None, call_values: dict[str, Any] | None = None,
+                      line_name: Callable[[int], str] | None = None) -> Diagnosis | None:
     """The likely cause of an exception the worker reported (`error`: type, message, traceback, line; untrusted),
     or None when its cause is not one we know. `source_lines` are the submission's lines and `file_name` its name as
     the traceback shows it (without it, the traceback's first file is taken for the submission). `call_values`, the
     grader's own copy of the case's arguments by parameter name, lets a finding say which argument was at fault (a
-    pair used as one int, a missing dict key). The Diagnosis holds the evidence both ways; `hidden` only says which
+    pair used as one int, a missing dict key). `line_name` names a line of the submission ("cell 4, line 2" in a
+    notebook; "line 12" without it). The Diagnosis holds the evidence both ways; `hidden` only says which
     the caller will show (Diagnosis.note / to_json take it too)."""
     if not isinstance(error, dict):
         return None
     raised = read_raised(error, source_lines if isinstance(source_lines, tuple) else tuple(source_lines or ()),
-                         file_name)
+                         file_name, line_name)
     if raised.type in ("SystemExit", "KeyboardInterrupt", "MemoryError", "NotImplementedError"):
         return None  # the caller says these itself
     try:

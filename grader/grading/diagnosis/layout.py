@@ -10,7 +10,7 @@ from itertools import permutations
 import numpy as np
 
 from .model import Diagnosis
-from .observed import Observed, ordinal, probable_line, quote, shape_text
+from .observed import Observed, ordinal, probable_line, shape_text
 
 MAX_PERMUTED_AXES = 6  # 720 orders at most, each rejected on a sample of values
 _NEGATIVE_END = re.compile(r"\[[^\]]*:\s*-\s*([A-Za-z_]\w*)\s*[\],]")
@@ -293,8 +293,8 @@ def _empty_axis(observed: Observed) -> Diagnosis | None:
     line = probable_line(observed.evidence.source_lines, _NEGATIVE_END)
     if line is not None:
         name = _NEGATIVE_END.search(line[1]).group(1)
-        cause = (quote(line, f"when {name} is 0, the slice end -{name} is 0 too, so `{name}:-{name}` is "
-                             f"`0:0`, which selects nothing") + ". ")
+        cause = observed.quote(line, f"when {name} is 0, the slice end -{name} is 0 too, so `{name}:-{name}` is "
+                                     "`0:0`, which selects nothing") + ". "
     else:
         cause = "A common cause: a slice like a[p:-p] is empty when p is 0, because -0 is 0 and a[0:0] selects " \
                 "nothing. "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,11 @@ from ...results import as_sentence, mistake_note
 from ...spec.model import Tolerance
 
 SOURCES = ("structural", "declared", "exception", "mutation")
+
+
+def line_number(line: int) -> str:
+    """How a line of a .py submission is named in messages: "line 12"."""
+    return f"line {line}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,9 @@ class Evidence:
 
     expected/got: every output of the call (a tuple exercise has several); `part` is the index of the one that
     failed and `label` its name ("output", "dx"). positional/keyword are the grader's own copies of the call's
-    arguments (never the worker's). Analyses must not modify any of these arrays."""
+    arguments (never the worker's). Analyses must not modify any of these arrays. `name_line` names a line of
+    `source_lines` for people: "line 12", or "cell 4, line 2" for the file generated from a notebook ("" for a line
+    no cell wrote)."""
 
     positional: list[Any]
     keyword: dict[str, Any]
@@ -74,6 +82,7 @@ class Evidence:
     sizes: Sizes
     hidden: bool = False
     source_lines: tuple[str, ...] = ()  # the learner's file, line by line (bounded), to quote the line at fault
+    name_line: Callable[[int], str] = line_number
 
     @property
     def want(self) -> np.ndarray:

@@ -288,9 +288,10 @@ def negative_stop_in_file(raised: Raised) -> str:
     """Names the first line of the file with an `a:-p` slice, a likely source of an empty array; "" if none."""
     for number, line in enumerate(raised.source_lines[:5000], 1):
         code = line.split("#")[0]
-        if any(NEGATIVE_STOP.search(inside) for _, inside in SUBSCRIPT.findall(code)):
-            return (f"Line {number} has a slice ending in a negated name (like `p:-p`), which is empty when that "
-                    "name is 0.")
+        where = raised.name_line(number)  # "line 12", "cell 4, line 2"; "" for a line the learner did not write
+        if where and any(NEGATIVE_STOP.search(inside) for _, inside in SUBSCRIPT.findall(code)):
+            return (f"{where[0].upper()}{where[1:]} has a slice ending in a negated name (like `p:-p`), which is "
+                    "empty when that name is 0.")
     return ""
 
 

@@ -4,11 +4,12 @@ closeness within the case's tolerance, the declared axis names, and how to say i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Diagnosis, Evidence
+from .model import Diagnosis, Evidence, line_number
 
 SAMPLE = 64  # values compared first, so that a wrong candidate layout is rejected without a full comparison
 
@@ -114,6 +115,10 @@ class Observed:
         return int(steps.sum()) + 1
 
     # --- saying it ------------------------------------------------------------------------------------------
+    def quote(self, line: tuple[int, str], why: str) -> str:
+        """A line found by probable_line, named as the learner knows it ("line 12", "cell 4, line 2")."""
+        return quote(line, why, self.evidence.name_line)
+
     def found(self, name: str, explanation: str, evidence: str, hidden_evidence: str) -> Diagnosis:
         return Diagnosis(name=name, explanation=explanation, evidence=evidence, source="structural",
                          hidden_evidence=hidden_evidence)
@@ -187,7 +192,9 @@ def probable_line(lines: tuple[str, ...], pattern: re.Pattern) -> tuple[int, str
     return matching[0] if len(matching) == 1 else None
 
 
-def quote(line: tuple[int, str], why: str) -> str:
-    line_number, text = line
+def quote(line: tuple[int, str], why: str, name_line: Callable[[int], str] = line_number) -> str:
+    """"Probably line 12: `code` — why", the line named by `name_line` ("cell 4, line 2" in a notebook)."""
+    number, text = line
     text = text if len(text) <= 90 else text[:87] + "..."
-    return f"Probably line {line_number}: `{text}` — {why}"
+    where = name_line(number)
+    return f"Probably {where}: `{text}` — {why}" if where else f"Probably `{text}` — {why}"

@@ -3,11 +3,13 @@ a value was expected, an int where a pair was (or the reverse), floats as indice
 
 from __future__ import annotations
 
+import ast
 import builtins
 import difflib
 import pkgutil
 import re
 import sys
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,6 +60,9 @@ def misspelled_name(raised: Raised) -> Diagnosis | None:
                             "`import numpy as np` at the top of the file.")
     known = defined_names(raised.source_lines)
     if name in known and parses(raised.source_lines):
+        early = used_before_top_level_definition(raised, name)
+        if early is not None:
+            return early
         return raised.found("name out of reach", f"`{name}` gets a value elsewhere in your file, but not where this "
                             "line can see it: a name set inside a function exists only in that function. Pass it in "
                             "as an argument, or compute it here.")
@@ -67,6 +72,57 @@ def misspelled_name(raised: Raised) -> Diagnosis | None:
                             f"`{close[0]}`?")
     return raised.found("undefined name", f"`{name}` is used here but never given a value in your file. Give it one "
                         "before this line, or check its spelling.")
+
+
+def used_before_top_level_definition(raised: Raised, name: str) -> Diagnosis | None:
+    """A name the file defines at its top level (a def, class, import or assignment), used by code that ran while
+    the file was imported, before that definition: a top-level line above it, or a function called from one."""
+    tree = _tree("\n".join(raised.source_lines))
+    line = raised.line
+    if tree is None or line is None:
+        return None
+    defined = next((node.lineno for node in tree.body if name in _bound_by(node)), None)
+    if defined is None:
+        return None
+    where = raised.name_line(defined)  # "line 12"; "" for a line the learner did not write
+    if not _in_function_body(tree, line):
+        if line >= defined:
+            return None  # an unconditional definition above this line has run: the cause is something else
+        return raised.found("used before it is defined", f"`{name}` is defined {'on ' + where if where else 'below'}, "
+                            "but this line is at the top level of your file, so it runs when the file is imported, "
+                            f"before Python reaches that definition. Move this line below the definition of `{name}`, "
+                            "or into a function.")
+    place = "on " + where if where else "at the top level of your file"
+    return raised.found("used before it is defined", f"`{name}` is defined {place}, but this function was called "
+                        "while the file was being imported, before Python reached that definition (a call at the top "
+                        f"level runs right away). Move that call below the definition of `{name}`, or remove it: the "
+                        "grader calls your function itself.")
+
+
+def _bound_by(node: ast.stmt) -> set[str]:
+    """The names a top-level statement always binds (not those of a branch, loop or try that may not run)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"}
+    targets = node.targets if isinstance(node, ast.Assign) else \
+        [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+    return {item.id for target in targets for item in ast.walk(target)
+            if isinstance(item, ast.Name) and isinstance(item.ctx, ast.Store)}
+
+
+def _in_function_body(tree: ast.Module, line: int) -> bool:
+    """Whether `line` is in the body of a def (its decorators and defaults, and a class body, run on import)."""
+    return any(node.body[0].lineno <= line <= (node.end_lineno or node.lineno) for node in ast.walk(tree)
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+@lru_cache(maxsize=2)  # every case of a file that fails to import asks again
+def _tree(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def used_before_assignment(raised: Raised) -> Diagnosis | None:

@@ -4,9 +4,10 @@ own line of code and where it is, and the way a finding about it is said (with a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import Diagnosis
+from .model import Diagnosis, line_number
 from .source import identifiers
 
 _FRAME = re.compile(r'^\s*File "([^"\n]*)", line (\d+)')
@@ -19,8 +20,10 @@ class Raised:
     type: str  # "ValueError"
     message: str  # the exception's text, cleaned and bounded
     code: str  # the learner's line of code that raised, stripped; "" when unknown
-    where: str  # "line 14", or "line 3 of helpers.py" for another file; "" when unknown
+    where: str  # "line 14", or "line 3 of helpers.py" for another file, "cell 4, line 2" in a notebook; "" unknown
     source_lines: tuple[str, ...] = ()  # the submission's lines (other files' are not known)
+    line: int | None = None  # the submission's line that raised; None when unknown or in another file
+    name_line: Callable[[int], str] = line_number  # names a line of source_lines: "line 12", "cell 4, line 2"
 
     @property
     def names(self) -> set[str]:
@@ -36,8 +39,10 @@ class Raised:
                          hidden_evidence=head)
 
 
-def read_raised(error: dict, source_lines: tuple[str, ...], file_name: str | None = None) -> Raised:
-    """The worker's description of an exception (untrusted: any field may be missing or of the wrong type)."""
+def read_raised(error: dict, source_lines: tuple[str, ...], file_name: str | None = None,
+                line_name: Callable[[int], str] | None = None) -> Raised:
+    """The worker's description of an exception (untrusted: any field may be missing or of the wrong type).
+    `line_name` names a line of the submission for people ("cell 4, line 2" for a notebook's generated file)."""
     kind = clean(error.get("type"), 100) or "Exception"
     message = clean(error.get("message"), 2000)
     traceback = error.get("traceback") if isinstance(error.get("traceback"), str) else ""
@@ -52,8 +57,15 @@ def read_raised(error: dict, source_lines: tuple[str, ...], file_name: str | Non
         code = source_lines[line - 1].strip()
     if traceback_code and code != traceback_code:
         code = traceback_code  # what ran wins over a file changed since (or another file's line)
-    where = "" if line is None else f"line {line}" + (f" of {clean(raising_file, 60)}" if elsewhere else "")
-    return Raised(kind, message, shorten(without_comment(clean(code, 1000)), CODE_CHARS), where, source_lines)
+    name_line = line_name or line_number
+    if line is None:
+        where = ""
+    elif elsewhere:
+        where = f"line {line} of {clean(raising_file, 60)}"
+    else:
+        where = name_line(line)
+    return Raised(kind, message, shorten(without_comment(clean(code, 1000)), CODE_CHARS), where, source_lines,
+                  None if elsewhere else line, name_line)
 
 
 def without_comment(code: str) -> str:

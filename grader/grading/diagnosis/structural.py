@@ -11,7 +11,7 @@ import numpy as np
 
 from . import layout, regions
 from .model import Diagnosis, Evidence
-from .observed import SIZE_PHRASES, Observed, number, probable_line, quote
+from .observed import SIZE_PHRASES, Observed, number, probable_line
 
 # Findings that say what the output looks like more than why: true, but a misread argument (an ignored
 # start_dim, padding on one side) that gives exactly the same output names the cause, so the engine tries the
@@ -96,7 +96,7 @@ def _integer_output(observed: Observed, want_dtype, have_dtype) -> Diagnosis | N
     index = observed.worst_index(fractional | outside)
     line = probable_line(observed.evidence.source_lines, _TO_INT)
     if line is not None:
-        cause = quote(line, "it makes the array integer") + ". "
+        cause = observed.quote(line, "it makes the array integer") + ". "
     else:
         cause = _like_cause(observed, "iu", "integer")
     return observed.found(
@@ -121,7 +121,7 @@ def _narrow_float_output(observed: Observed, want_dtype, have_dtype) -> Diagnosi
     index = observed.worst_index(~observed.close(have, want))
     line = probable_line(observed.evidence.source_lines, _TO_FLOAT32)
     if line is not None:
-        cause = quote(line, f"it makes the array {have_dtype}") + ". "
+        cause = observed.quote(line, f"it makes the array {have_dtype}") + ". "
     else:
         cause = _like_cause(observed, "f", str(have_dtype), itemsize=have_dtype.itemsize)
     digits = "about 7" if have_dtype.itemsize == 4 else "about 3"
@@ -145,7 +145,7 @@ def _like_cause(observed: Observed, kinds: str, what: str, itemsize: int | None 
         return ""
     call = _LIKE.search(line[1])
     copied = f"`{call.group(2)}`" if call.group(2) else "its argument"
-    return quote(line, f"{call.group(1)} copies the {what} dtype of {copied}") + ". "
+    return observed.quote(line, f"{call.group(1)} copies the {what} dtype of {copied}") + ". "
 
 
 def _input_arrays(evidence: Evidence) -> list[np.ndarray]:

@@ -122,6 +122,22 @@ def test_a_negated_padding_stop_is_the_empty_slice_when_padding_is_zero(tmp_path
         assert x[:, :, p:x.shape[2] - p].shape[2] == 4 - 2 * p
 
 
+def test_an_index_into_an_empty_array_names_the_line_with_a_negated_stop(tmp_path):
+    error, lines = raise_in_learner_file(tmp_path, """
+        def learner(x, p):
+            inner = x[:, p:-p]  # empty when p is 0
+            return inner[:, 0]
+    """, np.ones((3, 3)), 0)
+    found = explain_exception(error, lines, hidden=False)
+    assert found.name == "empty array" and found.evidence.startswith("line 6: `return inner[:, 0]`")
+    assert "Line 5 has a slice ending in a negated name (like `p:-p`)" in found.explanation
+    in_cell = explain_exception(error, lines, hidden=False, line_name=lambda line: f"cell 3, line {line - 3}")
+    assert "Cell 3, line 2 has a slice ending in a negated name" in in_cell.explanation
+    assert in_cell.evidence.startswith("cell 3, line 3: `return inner[:, 0]`")
+    unnamed = explain_exception(error, lines, hidden=False, line_name=lambda line: "")  # a line no cell wrote
+    assert "has a slice" not in unnamed.explanation and "Check the slices and size formulas" in unnamed.explanation
+
+
 def test_an_empty_window_reduced_is_an_empty_slice(tmp_path):
     found, _ = explain(tmp_path, """
         def learner(x, k):
@@ -284,6 +300,96 @@ def test_a_name_local_to_another_function_is_out_of_reach(tmp_path):
             return padded
     """, np.ones(2))
     assert found.name == "name out of reach"
+
+
+def raise_on_import(tmp_path: Path, source: str):
+    """Import a file written like a submission whose top-level code raises; returns (error dict, the file's lines)."""
+    path = tmp_path / "exercise_2.py"
+    path.write_text("import numpy as np\n\n" + textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location("submission", path)
+    try:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    except Exception as err:  # noqa: BLE001 - every kind is what we study
+        return _describe_exception(err, err.__traceback__, str(tmp_path)), read_source_lines(path)
+    raise AssertionError("the file imported")
+
+
+def test_a_top_level_line_above_the_def_it_calls_runs_before_that_def(tmp_path):
+    error, lines = raise_on_import(tmp_path, """
+        out = conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)))
+
+
+        def conv2d(x, weight):
+            return x
+    """)
+    assert error["type"] == "NameError" and error["line"] == 4
+    found = explain_exception(error, lines, hidden=False)
+    assert found.name == "used before it is defined"
+    assert found.evidence == "line 4: `out = conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)))`"
+    assert found.explanation.startswith("`conv2d` is defined on line 7, but this line is at the top level of your "
+                                        "file, so it runs when the file is imported")
+    assert "Move this line below the definition of `conv2d`, or into a function." in found.explanation
+    assert "inside a function exists only in that function" not in found.explanation
+
+
+def test_a_function_called_at_the_top_level_before_a_later_def_is_explained(tmp_path):
+    error, lines = raise_on_import(tmp_path, """
+        def check():
+            return conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)))
+
+
+        check()
+
+        def conv2d(x, weight):
+            return x
+    """)
+    found = explain_exception(error, lines, hidden=False)
+    assert found.name == "used before it is defined" and found.evidence.startswith("line 5: `return conv2d(")
+    assert "`conv2d` is defined on line 10, but this function was called while the file was being imported" \
+        in found.explanation
+    assert "Move that call below the definition of `conv2d`, or remove it" in found.explanation
+
+
+def test_a_decorator_and_a_constant_above_their_definitions_are_top_level_lines(tmp_path):
+    error, lines = raise_on_import(tmp_path, """
+        @timed
+        def conv2d(x, weight):
+            return x
+
+        from time import perf_counter as timed
+    """)
+    assert explain_exception(error, lines, hidden=False).explanation.startswith("`timed` is defined on line 8, but "
+                                                                                "this line is at the top level")
+    error, lines = raise_on_import(tmp_path, """
+        SIZE = KERNEL * 2
+        KERNEL = 3
+    """)
+    assert "`KERNEL` is defined on line 5" in explain_exception(error, lines, hidden=False).explanation
+
+
+def test_a_name_set_only_inside_a_function_stays_out_of_reach_at_the_top_level(tmp_path):
+    error, lines = raise_on_import(tmp_path, """
+        def conv2d(x, weight):
+            padded = np.pad(x, 1)
+            return padded
+
+        result = padded
+    """)
+    assert explain_exception(error, lines, hidden=False).name == "name out of reach"
+
+
+def test_a_line_before_its_definition_is_named_by_the_line_namer(tmp_path):
+    error, lines = raise_on_import(tmp_path, """
+        out = conv2d(1, 2)
+
+        def conv2d(x, weight):
+            return x
+    """)
+    found = explain_exception(error, lines, hidden=False, line_name=lambda line: f"cell 7, line {line - 3}")
+    assert found.evidence.startswith("cell 7, line 1: `out = conv2d(1, 2)`")
+    assert found.explanation.startswith("`conv2d` is defined on cell 7, line 3, but")
+    unnamed = explain_exception(error, lines, hidden=False, line_name=lambda line: "")  # a line no cell wrote
+    assert unnamed.explanation.startswith("`conv2d` is defined below, but") and unnamed.evidence.startswith("`out =")
 
 
 def test_a_variable_set_only_in_a_branch(tmp_path):
