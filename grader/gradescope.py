@@ -13,13 +13,21 @@ from .results import grader_error_result, missing_file_result, write_atomic
 
 
 def find_submission_file(folder: Path, exercise_id: str) -> Path | None:
-    """The exercise's file in a submission folder: `exercise_2.py` by name, else the only .py file there."""
-    expected = folder / f"{exercise_id.replace('-', '_')}.py"
-    if expected.is_file():
-        return expected
-    candidates = sorted(p for p in folder.rglob("*.py")
-                        if p.is_file() and not p.name.startswith(".") and not _through_link(p, folder))
+    """The exercise's file in a submission folder: `exercise_2.py` by name, else the notebook `exercise_2.ipynb`,
+    else the only .py file or notebook there. A folder with several, or with one of each (a notebook beside a
+    helper .py, or the other way round), names none: which one to grade would be a guess."""
+    stem = exercise_id.replace("-", "_")
+    for expected in (folder / f"{stem}.py", folder / f"{stem}.ipynb"):
+        if expected.is_file():
+            return expected
+    candidates = sorted(p for suffix in ("*.py", "*.ipynb") for p in folder.rglob(suffix)
+                        if p.is_file() and not _hidden(p, folder) and not _through_link(p, folder))
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    """A name starting with "." on the way (Jupyter's .ipynb_checkpoints, editors' backups)."""
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def _through_link(path: Path, folder: Path) -> bool:
@@ -47,9 +55,10 @@ def run_autograder(exercise_id: str, submission: Path, results: Path, sandbox: s
         print(line, flush=True)
     path = find_submission_file(submission, exercise.id)
     if path is None:
+        stem = exercise.id.replace("-", "_")
         result = missing_file_result(exercise, f"No file for {exercise.id} was found in your submission: upload "
-                                               f"{exercise.id.replace('-', '_')}.py (written by `grade start "
-                                               f"{exercise.id}`).")
+                                               f"{stem}.py (written by `grade start {exercise.id}`) or your "
+                                               f"notebook, named {stem}.ipynb.")
     else:
         try:
             result = grade(exercise, path, shown_as=path.name, sandbox=sandbox)

@@ -12,31 +12,36 @@ from ..gradescope import find_submission_file
 from ..spec.model import Exercise
 
 
+SUBMISSION_SUFFIXES = (".py", ".ipynb")
+
+
 @dataclass(frozen=True)
 class Learner:
     id: str
-    file: Path | None  # None: the folder holds no file for this exercise
+    file: Path | None  # None: the folder holds no file for this exercise (a .py file or a notebook)
     fingerprint: str  # exercise definition + seed + submission bytes; a change means grade again
-    lone: bool = False  # a single .py file beside other learners' files (graded from a private copy)
+    lone: bool = False  # a single .py or .ipynb file beside other learners' files (graded from a private copy)
     source: Path | None = None  # the learner's entry in SUBMISSIONS, to say why no file was found
 
 
 def discover(submissions: Path, exercise: Exercise, seed: int | None, sandbox: str = "standard") -> list[Learner]:
     if not submissions.is_dir():
-        raise UsageError(f"{submissions} is not a folder: give a folder with one .py file or folder per learner.")
+        raise UsageError(f"{submissions} is not a folder: give a folder with one .py file, notebook or folder per "
+                         "learner.")
     base = Path(exercise.path).read_bytes() + f"\0{seed}\0".encode()
     if sandbox != "standard":  # a result graded in another sandbox does not count as done (standard keeps old marks)
         base += f"{sandbox}\0".encode()
     learners: dict[str, Learner] = {}
     for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix == ".py"):
+        if entry.name.startswith((".", "_")) or not (entry.is_dir() or entry.suffix in SUBMISSION_SUFFIXES):
             continue
-        if entry.is_dir():
+        if entry.is_dir():  # its exercise_2.py, else exercise_2.ipynb, else its only .py file or notebook
             learner_id, file = safe_id(entry.name), find_submission_file(entry, exercise.id)
-        else:  # a .py file, or a link to nothing (recorded as an error, with the reason)
+        else:  # a .py file or a notebook, or a link to nothing (recorded as an error, with the reason)
             learner_id, file = safe_id(entry.stem), entry if entry.is_file() else None
         if learner_id in learners:
-            raise UsageError(f"learner '{learner_id}' appears twice in {submissions} (a file and a folder?); "
+            both = [safe_id(path.name) + ("/" * path.is_dir()) for path in (learners[learner_id].source, entry)]
+            raise UsageError(f"learner '{learner_id}' appears twice in {submissions} ({both[0]} and {both[1]}); "
                              "keep one.")
         learners[learner_id] = Learner(learner_id, file, _fingerprint(base, file), not entry.is_dir(), entry)
     if not any(learner.file is not None for learner in learners.values()):
@@ -46,7 +51,8 @@ def discover(submissions: Path, exercise: Exercise, seed: int | None, sandbox: s
 
 def nothing_to_grade(submissions: Path, exercise: Exercise) -> str:
     """Why SUBMISSIONS holds no gradable file, listing what it does hold."""
-    expected = f"{exercise.id.replace('-', '_')}.py"
+    stem = exercise.id.replace("-", "_")
+    expected = f"{stem}.py"
     entries = sorted(submissions.iterdir())
     folders = [safe_id(entry.name) + "/" for entry in entries
                if entry.is_dir() and not entry.name.startswith((".", "_"))]
@@ -58,15 +64,16 @@ def nothing_to_grade(submissions: Path, exercise: Exercise) -> str:
         parts = []
         if folders:
             parts.append(f"{_count(folders, 'learner folder')} ({short_list(folders)}), none with {expected} or a "
-                         "single .py file")
+                         "single .py file or notebook")
         if others:
             what = ("other entry", "other entries") if folders else ("entry", "entries")
             hidden = any(name.startswith((".", "_")) for name in others)
             skipped = " (names starting with . or _ are skipped)" if hidden else ""
-            parts.append(f"{_count(others, *what)} ({short_list(others)}), none a readable learner .py file{skipped}")
+            parts.append(f"{_count(others, *what)} ({short_list(others)}), none a readable learner .py file or "
+                         f"notebook{skipped}")
         found = "holds " + "; and ".join(parts)
     return (f"{submissions} {found}: there is nothing to grade for {exercise.id}. Give a folder with one entry per "
-            f"learner: alice.py, or alice/{expected}.")
+            f"learner: alice.py, alice.ipynb, or alice/{expected} (or alice/{stem}.ipynb).")
 
 
 def safe_id(name: str) -> str:

@@ -11,7 +11,7 @@ from ..reports.gradebook import Status, status_of
 from ..results import GradeResult, grader_error_result, missing_file_result
 from ..sandbox.reaper import GradingSubreaper
 from ..spec.model import Exercise
-from .discover import Learner
+from .discover import Learner, safe_id, short_list
 from .outdir import write_learner
 
 
@@ -35,14 +35,29 @@ def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | N
 
 
 def why_missing(exercise: Exercise, source: Path | None) -> str:
-    expected = f"{exercise.id.replace('-', '_')}.py"
+    """Why a learner's entry has no file to grade: a link to nothing, or a folder without the exercise's file
+    (exercise_2.py or exercise_2.ipynb) and not exactly one .py file or notebook to take instead."""
+    stem = exercise.id.replace("-", "_")
     if source is not None and not source.is_dir():
-        return f"{source.name} could not be read (a link to a missing file?). Submit {expected} itself."
-    found = sorted(p.name for p in source.rglob("*.py") if p.is_file()) if source is not None else []
+        return f"{source.name} could not be read (a link to a missing file?). Submit the file itself, not a link to it."
+    found = _candidates(source) if source is not None else []
     if len(found) > 1:
-        return (f"No {expected} was found in this submission, and it holds several .py files "
-                f"({', '.join(found[:5])}{', ...' if len(found) > 5 else ''}): name your file {expected}.")
-    return f"No {expected} was found in this submission."
+        return (f"No {stem}.py or {stem}.ipynb was found in this submission, and it holds several .py files or "
+                f"notebooks ({short_list(found)}): name the one to grade {stem}.py, or {stem}.ipynb for a notebook.")
+    return f"No {stem}.py or {stem}.ipynb was found in this submission."
+
+
+def _candidates(folder: Path) -> list[str]:
+    """The .py files and notebooks that gradescope.find_submission_file chooses among (none in a hidden folder
+    such as .ipynb_checkpoints, none through a link), as paths inside `folder`."""
+    found = []
+    for path in sorted(p for suffix in ("*.py", "*.ipynb") for p in folder.rglob(suffix)):
+        inside = path.relative_to(folder)
+        between = [folder.joinpath(*inside.parts[:depth]) for depth in range(1, len(inside.parts) + 1)]
+        if path.is_file() and not any(part.startswith(".") for part in inside.parts) \
+                and not any(step.is_symlink() for step in between):
+            found.append(safe_id(inside.as_posix()))
+    return found
 
 
 def _safe_grade(grade, exercise: Exercise, path: Path, seed, sandbox: str) -> GradeResult:

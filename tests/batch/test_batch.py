@@ -144,11 +144,11 @@ def test_a_grader_failure_is_recorded_and_retried(course, tmp_path, run_cli, mon
 @pytest.mark.parametrize("entries, words", [
     ({}, ["is empty", "nothing to grade for tiny-flatten", "alice/tiny_flatten.py"]),
     ({"notes.txt": "x", "marks.csv": "y", ".hidden.py": CORRECT},
-     ["holds 3 entries (.hidden.py, marks.csv, notes.txt), none a readable learner .py file (names starting "
-      "with . or _ are skipped)"]),
+     ["holds 3 entries (.hidden.py, marks.csv, notes.txt), none a readable learner .py file or notebook "
+      "(names starting with . or _ are skipped)"]),
     ({"bob/a.py": "x = 1", "bob/b.py": "y = 2", "carol/readme.md": "", "list.txt": ""},
-     ["holds 2 learner folders (bob/, carol/), none with tiny_flatten.py or a single .py file",
-      "; and 1 other entry (list.txt), none a readable learner .py file:"]),
+     ["holds 2 learner folders (bob/, carol/), none with tiny_flatten.py or a single .py file or notebook",
+      "; and 1 other entry (list.txt), none a readable learner .py file or notebook:"]),
 ])
 def test_a_folder_with_nothing_to_grade_is_a_usage_error(course, tmp_path, run_cli, entries, words):
     subs = tmp_path / "empty"

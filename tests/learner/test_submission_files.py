@@ -70,5 +70,5 @@ def test_a_folder_given_as_the_submission_names_the_file_to_pass(tmp_path, run_c
     assert code == 2 and f"e.g. --submission {folder / 'draft.py'} (the folder holds draft.py, notes.py)" in err
     (folder / "exercise_2.py").write_text("x = 1\n")
     code, _, err = run_cli("exercise-2", "--submission", folder)
-    assert code == 2 and err.rstrip().endswith(f"give the Python file to grade: --submission {folder / 'exercise_2.py'}")
+    assert code == 2 and err.rstrip().endswith(f"give the file to grade: --submission {folder / 'exercise_2.py'}")
     assert "there is no file" not in err and not workspace.exists()
