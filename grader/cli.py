@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("start", help="write an exercise's starter file into your workspace")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")
+    p.add_argument("--notebook", action="store_true",
+                   help="write a Jupyter notebook (EXERCISE_ID.ipynb) instead of a Python file")
     p.add_argument("--force", action="store_true", help="overwrite existing work")
     workspace_option(p)
 
@@ -114,7 +116,8 @@ def _grade_exercise(args: argparse.Namespace) -> int:
 
 def _start(args: argparse.Namespace) -> int:
     from .learner.start import start_exercise
-    return start_exercise(args.exercise_id, force=args.force, workspace=args.workspace)
+    return start_exercise(args.exercise_id, force=args.force, workspace=args.workspace,
+                          notebook=args.notebook)
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -38,14 +38,16 @@ def report_template():
     return _environment().get_template("report.html.j2")
 
 
-def render_html(result: GradeResult) -> str:
+def render_html(result: GradeResult, folded: bool = False) -> str:
+    """The whole report; `folded` (for a notebook's inline display) opens on the score, the summary and the likely
+    cause, with the list of cases and the picture folded in <details>."""
     template = report_template()
     views = [case_view(case) for case in result.cases]
     lead = leading_cause(result)
     page = template.render(result=result, cases=result.cases, entries=card_entries(result.cases, views, lead),
                            passed=result.count(Outcome.PASSED), panel=panel_view(lead),
                            summary=shown_summary(result.summary, lead),
-                           showcase=showcase_view(result.extras.get("showcase")),
+                           showcase=showcase_view(result.extras.get("showcase")), folded=folded,
                            percent=0 if not result.max_score else round(100 * result.score / result.max_score))
     return printable(page)  # the one writer-side guard: learner text that slipped past the worker's boundary
 
