@@ -102,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("merge", help="join shard outputs of `grade batch` into one gradebook")
     p.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
+
+    p = sub.add_parser("insights", help="rebuild the class report of a `grade batch` output folder (instructors)")
+    p.add_argument("out", type=Path, metavar="OUT")
+    p.add_argument("--exercise", metavar="ID", help="the exercise to report on (default: the folder's own)")
     return parser
 
 
@@ -168,8 +172,14 @@ def _merge(args: argparse.Namespace) -> int:
     return merge_shards(args.dirs, out=args.out)
 
 
+def _insights(args: argparse.Namespace) -> int:
+    from .instructor.insights import rebuild_insights
+    return rebuild_insights(args.out, exercise_id=args.exercise)
+
+
 COMMANDS = {"start": _start, "list": _list, "hint": _hint, "watch": _watch, "quiz": _quiz, "validate": _validate,
-            "new": _new, "release": _release, "batch": _batch, "merge": _merge, "exercise": _grade_exercise}
+            "new": _new, "release": _release, "batch": _batch, "merge": _merge, "insights": _insights,
+            "exercise": _grade_exercise}
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -15,7 +15,8 @@ from ..results import grader_failed, no_usable_file
 from ..sandbox.launch import resolve_sandbox
 from ..spec.catalog import find_exercise
 from .discover import discover, short_list
-from .outdir import GRADEBOOK_CSV, claim, is_done, read_rows, write_gradebook
+from .outdir import (CLASS_REPORT, GRADEBOOK_CSV, claim, is_done, read_rows, write_class_report,
+                     write_gradebook)
 from .pool import run_pool
 from .shards import in_shard, join_shards, parse_shard
 
@@ -69,6 +70,7 @@ def grade_batch(submissions: Path, *, exercise_id: str, out: Path, jobs: int | N
         progress.close()
     rows = [row for row in read_rows(out) if row.learner in wanted]
     write_gradebook(out, rows, exercise.id)
+    write_class_report(out, rows, exercise.id)
     return report(rows, out)
 
 
@@ -78,13 +80,14 @@ def merge_shards(folders: list[Path], *, out: Path) -> int:
     exercise_id, learners = join_shards(folders, out)
     rows = [row for row in read_rows(out) if row.learner in learners]
     write_gradebook(out, rows, exercise_id)
+    write_class_report(out, rows, exercise_id)
     return report(rows, out)
 
 
 def report(rows: list[Row], out: Path) -> int:
     """The batch's last lines: learners per status, who was not graded and why; exit 3 when the grader failed."""
     print("Learners: " + ", ".join(f"{count} {status}" for status, count in status_counts(rows).items()) +
-          f". Gradebook: {out / GRADEBOOK_CSV}")
+          f". Gradebook: {out / GRADEBOOK_CSV}. Class report: {out / CLASS_REPORT}")
     unusable = [row.learner for row in rows if no_usable_file(row.result)]
     if unusable:
         print(f"Not graded, no usable file: {short_list(unusable, 10)} (result.json of each says why).")

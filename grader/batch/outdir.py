@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 
 from ..errors import UsageError
+from ..reports.class_report import render_class_report
+from ..reports.class_summary import build_summary
+from ..reports.class_summary import to_json as summary_json
 from ..reports.files import write_reports
 from ..reports.gradebook import Row, status_of, to_csv, to_json
 from ..reports.junit import to_junit
@@ -20,6 +23,7 @@ REPORT = "report.html"
 DONE = ".done"  # written last: its presence (with a matching fingerprint) means the learner is finished
 STALE_COPY = "results.json"  # older versions also wrote result.json again in Gradescope's shape; removed on rewrite
 GRADEBOOK_CSV, GRADEBOOK_JSON, JUNIT = "gradebook.csv", "gradebook.json", "junit.xml"
+CLASS_SUMMARY, CLASS_REPORT = "class-summary.json", "class-report.html"
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -83,3 +87,10 @@ def write_gradebook(out: Path, rows: list[Row], exercise_id: str) -> None:
     write_atomic(out / GRADEBOOK_CSV, to_csv(rows))
     write_atomic(out / GRADEBOOK_JSON, to_json(rows, exercise_id))
     write_atomic(out / JUNIT, to_junit(rows, exercise_id))
+
+
+def write_class_report(out: Path, rows: list[Row], exercise_id: str) -> None:
+    """The class summary (JSON) and the class report (HTML), from the stored results alone."""
+    summary = build_summary(rows, exercise_id)
+    write_atomic(out / CLASS_SUMMARY, summary_json(summary))
+    write_atomic(out / CLASS_REPORT, render_class_report(summary))

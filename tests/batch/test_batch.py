@@ -73,6 +73,10 @@ def test_batch_grades_every_learner_on_its_own(course, tmp_path, run_cli):
         assert sorted(path.name for path in (out / "learners" / learner).iterdir()) == \
             [".done", "report.html", "result.json"]
     assert (out / "learners" / "alice" / "report.html").read_text().startswith("<!")
+    summary = json.loads((out / "class-summary.json").read_text())  # the class report, from the results alone
+    assert summary["learners"] == 7 and summary["scores"]["full_marks"] == 2
+    assert "bob" in [who["id"] for mistake in summary["mistakes"] for who in mistake["learners"]]
+    assert 'href="learners/bob/report.html"' in (out / "class-report.html").read_text()
     suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
     assert suite.get("tests") == "7" and suite.get("failures") == "4" and suite.get("errors") == "1"
     failures = {case.get("name"): case.find("failure") for case in suite.iter("testcase")}
@@ -108,7 +112,7 @@ def test_shards_merge_into_the_single_machine_gradebook(course, tmp_path, run_cl
     assert sum(map(len, per_shard)) == 4 and set().union(*per_shard) == set(gradebook(whole))
     code, _, err = run_cli("merge", *shards, "--out", merged)
     assert code == 0, err
-    for name in ("gradebook.csv", "gradebook.json"):
+    for name in ("gradebook.csv", "gradebook.json", "class-summary.json"):
         assert (merged / name).read_text() == (whole / name).read_text()
     strip = lambda text: "\n".join(line.split(' time="')[0] for line in text.splitlines())  # noqa: E731
     assert strip((merged / "junit.xml").read_text()) == strip((whole / "junit.xml").read_text())
