@@ -39,6 +39,7 @@ class Evaluator:
         self.worker = Worker(self.submission, exercise.entry.name, exercise.entry.returns, exercise.limits, sandbox)
         self.deadline = 0.0
         self.load_failure: Reply | None = None
+        self.imported_once = False  # the file imported at least once (a later restart's timeout is the budget's)
         self.reference = reference_function(exercise)
         checked = {case.check for case in exercise.cases}
         self.gradient_plan = checks.gradient_plan(exercise) if "gradient" in checked else None
@@ -75,9 +76,16 @@ class Evaluator:
                                f"Not run: the exercise's time budget ({self.exercise.limits.total_seconds:g} s) was "
                                "used up by earlier cases. Make the slow cases faster first.")
         loaded = self.load_failure or self.worker.wait_loaded()
+        if loaded.status == "timeout" and self.imported_once:
+            # The file imported before; restarting it after a killed case ran into the exercise's time budget (or
+            # a machine too busy to import in time): not the file's fault, and not an import that is too slow.
+            return set_outcome(result, Outcome.NOT_RUN, Kind.BUDGET,
+                               "Not run: the exercise's time budget ran out while the grader restarted your code "
+                               "after an earlier case. Make the slow cases faster first.")
         if loaded.status != "loaded":
             self.load_failure = loaded  # importing again for every case would only repeat the same failure
             return self.failures.load_failure(result, loaded)
+        self.imported_once = True
         stop = self.pace.before(case, remaining)
         if stop is not None:
             result.details["stop_reason"] = stop.reason
