@@ -47,7 +47,9 @@ class Evaluator:
         self.pace = Pace(exercise)
         self.not_implemented: dict[str, dict] = {}  # case name -> the NotImplementedError it raised
         self.failures = FailureMessages(exercise, self.submission, self.shown_as, cells)
-        self.diagnoser = Diagnoser(exercise, self.submission, cells.where if cells is not None else None)
+        # one reading of the learner's file serves the failure messages and the diagnosis
+        self.diagnoser = Diagnoser(exercise, self.submission, cells.where if cells is not None else None,
+                                   source_lines=lambda: self.failures.source_lines)
 
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds

@@ -31,10 +31,14 @@ class Diagnoser:
     """One per submission (the evaluator owns it). `name_line` names a line of the submission in findings ("cell 4,
     line 2" for the file generated from a notebook); "line 12" without it."""
 
-    def __init__(self, exercise: Exercise, submission: Path, name_line: Callable[[int], str] | None = None):
+    def __init__(self, exercise: Exercise, submission: Path, name_line: Callable[[int], str] | None = None,
+                 source_lines: Callable[[], tuple[str, ...]] | None = None):
+        """`source_lines`: where the learner's lines come from when another part of the evaluator already reads
+        them (its failure messages); by default this diagnoser reads the file itself, once."""
         self.exercise = exercise
         self.submission = Path(submission)
         self.name_line = name_line or line_number
+        self._read_lines = source_lines
         self._source_lines: tuple[str, ...] | None = None
         self._found: list[Diagnosis] = []  # causes found so far, in the order found
         self._budget = SEARCH_SECONDS
@@ -44,6 +48,8 @@ class Diagnoser:
     # --- inputs of the analyses -----------------------------------------------------------------
     def source_lines(self) -> tuple[str, ...]:
         """The learner's file, read once and only when an analysis asks (bounded; hostile bytes replaced)."""
+        if self._read_lines is not None:
+            return self._read_lines()
         if self._source_lines is None:
             from .source import read_source_lines
             self._source_lines = read_source_lines(self.submission)
