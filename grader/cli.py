@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="grade a whole class of submissions")
     p.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
-    p.add_argument("--exercise", required=True, metavar="ID")
+    p.add_argument("--exercise", action="append", metavar="ID",
+                   help="the exercise to grade; repeat it for several (default: those with a folder in SUBMISSIONS)")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
     p.add_argument("--jobs", type=int, metavar="N", help="parallel graders (default: number of cores)")
     p.add_argument("--shard", metavar="K/N", help="grade only shard K of N (1-based)")
@@ -163,7 +164,7 @@ def _release(args: argparse.Namespace) -> int:
 
 def _batch(args: argparse.Namespace) -> int:
     from .batch.command import grade_batch
-    return grade_batch(args.submissions, exercise_id=args.exercise, out=args.out, jobs=args.jobs, shard=args.shard,
+    return grade_batch(args.submissions, exercise_ids=args.exercise, out=args.out, jobs=args.jobs, shard=args.shard,
                        force=args.force, seed=args.seed, sandbox=args.sandbox)
 
 

@@ -15,14 +15,22 @@ from .results import grader_error_result, missing_file_result, write_atomic
 def find_submission_file(folder: Path, exercise_id: str) -> Path | None:
     """The exercise's file in a submission folder: `exercise_2.py` by name, else the notebook `exercise_2.ipynb`,
     else the only .py file or notebook there. A folder with several, or with one of each (a notebook beside a
-    helper .py, or the other way round), names none: which one to grade would be a guess."""
+    helper .py, or the other way round), names none: which one to grade would be a guess. So does a folder holding a
+    file named for another exercise of the course (exercise_1.py when grading exercise-2): it names its files."""
     stem = exercise_id.replace("-", "_")
     for expected in (folder / f"{stem}.py", folder / f"{stem}.ipynb"):
         if expected.is_file():
             return expected
     candidates = sorted(p for suffix in ("*.py", "*.ipynb") for p in folder.rglob(suffix)
                         if p.is_file() and not _hidden(p, folder) and not _through_link(p, folder))
+    if any(path.stem in _other_exercise_stems(exercise_id) for path in candidates):
+        return None
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _other_exercise_stems(exercise_id: str) -> set[str]:
+    from .spec.catalog import exercise_paths
+    return {path.stem.replace("-", "_") for path in exercise_paths()} - {exercise_id.replace("-", "_")}
 
 
 def _hidden(path: Path, folder: Path) -> bool:

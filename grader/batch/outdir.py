@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..reports.class_report import render_class_report
-from ..reports.class_summary import build_summary
+from ..reports.class_summary import build_class_summary, build_summary
 from ..reports.class_summary import to_json as summary_json
 from ..reports.files import write_reports
 from ..reports.gradebook import Row, status_of, to_csv, to_json
@@ -17,7 +17,7 @@ from ..results import GradeResult, grader_failed, read_result, write_atomic
 from .discover import Learner, safe_id
 
 LEARNERS = "learners"  # one folder per learner below it
-MANIFEST = "batch.json"  # {exercise, seed}: which batch the folder holds
+MANIFEST = "batch.json"  # {exercise, seed}: which batch the folder holds; {exercises, seed} over several exercises
 RESULT = "result.json"
 REPORT = "report.html"
 DONE = ".done"  # written last: its presence (with a matching fingerprint) means the learner is finished
@@ -27,7 +27,8 @@ CLASS_SUMMARY, CLASS_REPORT = "class-summary.json", "class-report.html"
 
 
 def read_manifest(folder: Path) -> dict | None:
-    """The folder's batch.json ({exercise, seed}), None when there is none; a damaged one is a usage error."""
+    """The folder's batch.json ({exercise, seed}, or {exercises, seed} for a batch over several exercises, each in
+    the folder named after it), None when there is none; a damaged one is a usage error."""
     path = folder / MANIFEST
     if not path.is_file():
         return None
@@ -36,9 +37,18 @@ def read_manifest(folder: Path) -> dict | None:
     except (ValueError, UnicodeDecodeError) as err:
         raise UsageError(f"{path}: not a batch manifest ({err}); was it edited by hand? "
                          "Choose another output folder.") from None
-    if not isinstance(data, dict) or "exercise" not in data:
+    several = isinstance(data, dict) and isinstance(data.get("exercises"), list) \
+        and all(isinstance(item, str) and safe_id(item) == item and "/" not in item and item not in (".", "..")
+                for item in data["exercises"])
+    if not isinstance(data, dict) or not ("exercise" in data or several):
         raise UsageError(f"{path}: not a batch manifest (it needs 'exercise' and 'seed'). Choose another folder.")
     return data
+
+
+def holds(data: dict) -> str:
+    """What a manifest says its folder holds, for messages."""
+    what = data.get("exercise") or ", ".join(data.get("exercises", []))
+    return f"a batch of {what} (seed {data.get('seed')})"
 
 
 def write_manifest(out: Path, exercise_id: str, seed: int | None) -> None:
@@ -49,9 +59,20 @@ def claim(out: Path, exercise_id: str, seed: int | None) -> None:
     """Mark `out` as holding this exercise's batch; refuse a folder that holds another one."""
     data = read_manifest(out)
     if data is not None and (data.get("exercise") != exercise_id or data.get("seed") != seed):
-        raise UsageError(f"{out} holds a batch of {data.get('exercise')} (seed {data.get('seed')}); "
-                         "choose another --out folder.")
+        raise UsageError(f"{out} holds {holds(data)}; choose another --out folder.")
     write_manifest(out, exercise_id, seed)
+
+
+def claim_several(out: Path, exercise_ids: list[str], seed: int | None) -> list[str]:
+    """Mark `out` as holding a batch over several exercises (each in its own folder); refuse a folder holding a
+    one-exercise batch or another seed. Exercises graded there before stay: return them all, the new ones last."""
+    data = read_manifest(out)
+    if data is not None and ("exercises" not in data or data.get("seed") != seed):
+        raise UsageError(f"{out} holds {holds(data)}; choose another --out folder.")
+    known = list((data or {}).get("exercises", []))
+    known += [exercise_id for exercise_id in exercise_ids if exercise_id not in known]
+    write_atomic(out / MANIFEST, json.dumps({"exercises": known, "seed": seed}, indent=2) + "\n")
+    return known
 
 
 def is_done(out: Path, learner: Learner) -> bool:
@@ -83,6 +104,15 @@ def read_rows(out: Path) -> list[Row]:
     return sorted(rows, key=lambda row: row.learner)
 
 
+def listed_rows(folder: Path) -> list[Row]:
+    """A finished folder's rows: its learners' results, only those its gradebook lists when it has one."""
+    if not (folder / LEARNERS).is_dir():
+        return []
+    rows = read_rows(folder)
+    listed = gradebook_learners(folder)
+    return rows if listed is None else [row for row in rows if row.learner in listed]
+
+
 def write_gradebook(out: Path, rows: list[Row], exercise_id: str) -> None:
     write_atomic(out / GRADEBOOK_CSV, to_csv(rows))
     write_atomic(out / GRADEBOOK_JSON, to_json(rows, exercise_id))
@@ -94,3 +124,20 @@ def write_class_report(out: Path, rows: list[Row], exercise_id: str) -> None:
     summary = build_summary(rows, exercise_id)
     write_atomic(out / CLASS_SUMMARY, summary_json(summary))
     write_atomic(out / CLASS_REPORT, render_class_report(summary))
+
+
+def write_several_report(out: Path, sections: list[tuple[str, list[Row]]]) -> None:
+    """The class summary and report of a batch over several exercises: (exercise id, its rows) in order."""
+    summary = build_class_summary(sections)
+    write_atomic(out / CLASS_SUMMARY, summary_json(summary))
+    write_atomic(out / CLASS_REPORT, render_class_report(summary))
+
+
+def gradebook_learners(folder: Path) -> set[str] | None:
+    """The learners the folder's gradebook lists (a batch's --shard or its submissions decide them), None without
+    one."""
+    try:
+        data = json.loads((folder / GRADEBOOK_JSON).read_text(encoding="utf-8"))
+        return {str(row["learner"]) for row in data["rows"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

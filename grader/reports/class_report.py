@@ -38,6 +38,11 @@ def histogram_bars(histogram: list[dict]) -> list[dict]:
 
 
 def render_class_report(summary: dict) -> str:
-    page = class_template().render(s=summary, bars=histogram_bars(summary["scores"]["histogram"]),
+    """The page of one exercise's summary (build_summary), or of several (build_class_summary): then a headline per
+    exercise, the learner x exercise table, and a section per exercise."""
+    sections = summary.get("sections", [summary])
+    title = summary["exercise"] if "exercise" in summary else f"{len(sections)} exercises"
+    page = class_template().render(c=summary, sections=sections, page_title=title,
+                                   bars=[histogram_bars(s["scores"]["histogram"]) for s in sections],
                                    chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT)
     return printable(page)

@@ -21,18 +21,40 @@ _RAISED = re.compile(r"raised ([A-Za-z_][\w.]*)(?: (on line \d+(?: of \S+)?|in c
 _QUOTED_CODE = re.compile(r"`(.+)`(?::\s|$)")
 
 
-def report_link(learner: str) -> str:
-    """The learner's own report, relative to the batch's output folder."""
-    return f"learners/{quote(learner, safe='')}/report.html"
+def report_link(learner: str, folder: str = "") -> str:
+    """The learner's own report, relative to the page that links it: `folder` is the exercise's folder ("exercise-2/")
+    when the page is the class report of several exercises."""
+    return f"{folder}learners/{quote(learner, safe='')}/report.html"
 
 
-def build_summary(rows: list[Row], exercise: str) -> dict:
-    """The JSON-able class summary of one exercise's rows."""
+def build_summary(rows: list[Row], exercise: str, folder: str = "") -> dict:
+    """The JSON-able class summary of one exercise's rows; report links start with `folder`."""
     title = next((row.result.title for row in rows if row.result.title), "")
     return {"schema_version": SCHEMA_VERSION, "exercise": exercise, "title": title, "learners": len(rows),
             "counts": {str(status): count for status, count in status_counts(rows).items()},
-            "scores": score_summary(rows), "mistakes": ranked_mistakes(rows), "cases": case_rates(rows),
-            "errors": error_summary(rows)}
+            "scores": score_summary(rows), "mistakes": ranked_mistakes(rows, folder), "cases": case_rates(rows),
+            "errors": error_summary(rows, folder)}
+
+
+def build_class_summary(sections: list[tuple[str, list[Row]]]) -> dict:
+    """The class summary of a batch over several exercises: one section per exercise (its rows in the folder named
+    after it) and the learner x exercise table; None in a cell where the learner has no result for that exercise."""
+    learners = sorted({row.learner for _, rows in sections for row in rows})
+    by_exercise = {exercise: {row.learner: row for row in rows} for exercise, rows in sections}
+    table = [{"learner": learner,
+              "results": {exercise: _cell(by_exercise[exercise].get(learner), f"{exercise}/")
+                          for exercise, _ in sections}}
+             for learner in learners]
+    return {"schema_version": SCHEMA_VERSION, "exercises": [exercise for exercise, _ in sections],
+            "learners": len(learners), "table": table,
+            "sections": [build_summary(rows, exercise, f"{exercise}/") for exercise, rows in sections]}
+
+
+def _cell(row: Row | None, folder: str) -> dict | None:
+    if row is None:
+        return None
+    return {"score": row.result.score, "max_score": row.result.max_score, "status": str(row.status),
+            "no_usable_file": no_usable_file(row.result), "report": report_link(row.learner, folder)}
 
 
 def to_json(summary: dict) -> str:
@@ -87,7 +109,7 @@ def histogram(fractions: list[float]) -> list[dict]:
 
 # --- mistakes ----------------------------------------------------------------------------------------------------
 
-def ranked_mistakes(rows: list[Row]) -> list[dict]:
+def ranked_mistakes(rows: list[Row], folder: str = "") -> list[dict]:
     """Each diagnosis name with the learners whose failing cases carry it (once per learner), most learners first."""
     learners: dict[str, list[str]] = defaultdict(list)
     cases: Counter = Counter()
@@ -112,7 +134,7 @@ def ranked_mistakes(rows: list[Row]) -> list[dict]:
              "explanation": words[name].most_common(1)[0][0] if words[name] else "",
              "source": sources[name].most_common(1)[0][0],
              "learner_count": len(learners[name]), "case_count": cases[name],
-             "learners": [{"id": learner, "report": report_link(learner)} for learner in learners[name]]}
+             "learners": [{"id": learner, "report": report_link(learner, folder)} for learner in learners[name]]}
             for name in ranked]
 
 
@@ -176,8 +198,9 @@ def flag_leak(entry: dict, twin: str, passing: set[str], twin_passers: set[str],
 
 # --- errors ------------------------------------------------------------------------------------------------------
 
-def error_summary(rows: list[Row]) -> dict:
-    """Exception types by how many learners raised them, with where; learners whose file did not load."""
+def error_summary(rows: list[Row], folder: str = "") -> dict:
+    """Exception types by how many learners raised them, with where; timeouts and crashes; learners whose file did
+    not load."""
     learners: dict[str, set[str]] = defaultdict(set)
     places: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:
@@ -193,7 +216,22 @@ def error_summary(rows: list[Row]) -> dict:
                               for (where, code), who in sorted(places[kind].items(),
                                                                key=lambda item: (-len(item[1]), item[0]))]}
                   for kind in sorted(learners, key=lambda kind: (-len(learners[kind]), kind))]
-    return {"exceptions": exceptions, "did_not_load": did_not_load(rows)}
+    return {"exceptions": exceptions, "timeouts": stopped_cases(rows, Kind.TIMEOUT, folder),
+            "crashes": stopped_cases(rows, Kind.CRASH, folder), "did_not_load": did_not_load(rows, folder)}
+
+
+def stopped_cases(rows: list[Row], kind: Kind, folder: str = "") -> dict:
+    """The learners with a case of this kind (a timeout, a crashed worker), and those cases by how many hit them."""
+    learners: list[dict] = []
+    cases: Counter = Counter()
+    for row in rows:
+        hit = [case.name for case in row.result.cases if case.kind == kind]
+        if hit:
+            learners.append({"id": row.learner, "report": report_link(row.learner, folder)})
+            cases.update(hit)
+    return {"learner_count": len(learners), "learners": learners,
+            "cases": [{"name": name, "learners": count}
+                      for name, count in sorted(cases.items(), key=lambda item: (-item[1], item[0]))]}
 
 
 def raised_at(case) -> tuple[str, str, str]:
@@ -208,12 +246,12 @@ def raised_at(case) -> tuple[str, str, str]:
     return kind, where, code
 
 
-def did_not_load(rows: list[Row]) -> list[dict]:
+def did_not_load(rows: list[Row], folder: str = "") -> list[dict]:
     """Learners whose file never got as far as a case (syntax, import, missing function, no usable file)."""
     entries = []
     for row in rows:
         failure = next((case for case in row.result.cases if case.kind in LOAD_FAILURES), None)
         if failure is not None:
-            entries.append({"learner": row.learner, "report": report_link(row.learner), "kind": str(failure.kind),
-                            "message": row.result.summary or failure.message})
+            entries.append({"learner": row.learner, "report": report_link(row.learner, folder),
+                            "kind": str(failure.kind), "message": row.result.summary or failure.message})
     return entries

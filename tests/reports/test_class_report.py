@@ -121,6 +121,26 @@ def test_errors_name_the_exception_where_and_who_did_not_load(summary):
     assert [(d["learner"], d["kind"]) for d in errors["did_not_load"]] == [("eve", "syntax")]
 
 
+def test_timeouts_and_crashes_are_rows_of_their_own(tmp_path):
+    def stopped(name, kind):
+        outcome = Outcome.TIMEOUT if kind == Kind.TIMEOUT else Outcome.ERROR
+        return CaseResult(name, 1.0, outcome, kind=kind, message="stopped")
+    out = write_out(tmp_path / "out", {
+        "slow": result(stopped("big", Kind.TIMEOUT), stopped("bigger", Kind.TIMEOUT)),
+        "slower": result(passed("big"), stopped("bigger", Kind.TIMEOUT)),
+        HOSTILE: result(stopped("big", Kind.CRASH), passed("bigger")),
+        "fine": result(passed("big"), passed("bigger"))})
+    summary = build_summary(read_rows(out), "exercise-2")
+    timeouts, crashes = summary["errors"]["timeouts"], summary["errors"]["crashes"]
+    assert timeouts["learner_count"] == 2 and [who["id"] for who in timeouts["learners"]] == ["slow", "slower"]
+    assert timeouts["cases"] == [{"name": "bigger", "learners": 2}, {"name": "big", "learners": 1}]
+    assert crashes["learner_count"] == 1 and crashes["cases"] == [{"name": "big", "learners": 1}]
+    assert summary["errors"]["exceptions"] == []
+    page = render_class_report(summary)
+    assert "Timed out" in page and "Crashed" in page and "<script" not in page
+    assert 'href="learners/slower/report.html"' in page
+
+
 def test_no_diagnosis_gives_no_mistakes(tmp_path):
     out = write_out(tmp_path / "out", {"a": result(CaseResult("one", 1.0, Outcome.FAILED, kind=Kind.VALUES))})
     summary = build_summary(read_rows(out), "exercise-2")
