@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("watch", help="re-grade an exercise every time you save your file")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")
     p.add_argument("--submission", type=_option_path, metavar="PATH")
-    p.add_argument("--interval", type=float, default=0.5, help="seconds between checks (default 0.5)")
+    p.add_argument("--interval", type=float, default=0.05, help="seconds between looks at the file (default 0.05)")
     workspace_option(p)
 
     p = sub.add_parser("quiz", help="take a concept quiz, or grade an answers file")

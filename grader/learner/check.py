@@ -109,6 +109,9 @@ def _check(exercise_id, path, sandbox, seed, caller) -> CheckResult:
         cells, notes, shown_as = _saved_cells(exercise, Path(path))
         siblings = Path(path).parent
     sandbox = _sandbox(sandbox)
+    from ..grading.references import remember_references
+    from ..sandbox.client import prestart
+    remember_references()  # the kernel stays up: the cases' reference outputs are computed once, not every check
     if cells is None:  # a Python file: graded as `grade --submission` grades it
         from ..grading.runner import grade
         result = grade(exercise, Path(path), seed=seed, shown_as=shown_as, sandbox=sandbox)
@@ -117,7 +120,9 @@ def _check(exercise_id, path, sandbox, seed, caller) -> CheckResult:
         result = grade_cells(exercise, cells, shown_as, seed=seed, sandbox=sandbox, siblings=siblings)
     result.notes.extend(notes)
     _say_check_again(result)
-    return CheckResult(result, _save(result))
+    checked = CheckResult(result, _save(result))
+    prestart(sandbox, exercise.limits)  # the next check's worker loads Python and NumPy while the learner edits
+    return checked
 
 
 def _kernel(exercise_id: str):

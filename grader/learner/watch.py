@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import EXIT_OK, GraderError
+from ..sandbox.client import discard_spare, prestart
 from ..sandbox.launch import resolve_sandbox
 from ..spec.catalog import find_exercise
 from ..spec.model import Exercise
@@ -47,11 +48,17 @@ class FileWatcher:
         return True
 
 
+SETTLE = 0.02  # after a change is first seen, look again this soon: a save in progress is over by then
+
+
 def watch_exercise(exercise_id: str, *, submission: Path | None, interval: float, workspace: Path | None) -> int:
-    """Ctrl-C stops cleanly with exit code 0."""
+    """Ctrl-C stops cleanly with exit code 0. The grader stays warm between rounds: its imports are done once, and
+    the reference's outputs on the cases (the same inputs every round) are computed once."""
+    from ..grading.references import remember_references
     exercise = find_exercise(exercise_id)
     path = submission_file(exercise, open_workspace(workspace), submission, then=SAVE_TO_GRADE)
-    interval = max(0.05, interval)
+    interval = max(0.01, interval)
+    remember_references()
     sandbox, line = resolve_sandbox(None)  # the same default as `grade ID`, decided once for the whole watch
     if sandbox == "standard" and line:
         print(line, file=sys.stderr)
@@ -60,7 +67,7 @@ def watch_exercise(exercise_id: str, *, submission: Path | None, interval: float
         watcher = FileWatcher(path)
         _watch_round(exercise, path, workspace, "graded", sandbox)
         while True:
-            time.sleep(interval)
+            time.sleep(SETTLE if watcher.pending else interval)
             if watcher.poll():
                 warned_missing = False
                 _watch_round(exercise, path, workspace, "re-graded", sandbox)
@@ -70,6 +77,8 @@ def watch_exercise(exercise_id: str, *, submission: Path | None, interval: float
     except KeyboardInterrupt:
         print("\nStopped watching. `grade list` shows your progress.", flush=True)
         return EXIT_OK
+    finally:
+        discard_spare()
 
 
 def _watch_round(exercise: Exercise, path: Path, workspace: Path | None, reason: str, sandbox: str) -> None:
@@ -82,3 +91,4 @@ def _watch_round(exercise: Exercise, path: Path, workspace: Path | None, reason:
     except GraderError as err:  # e.g. the file vanished between the poll and the grading
         print(f"grade: {err.message}")
     print(f"\nWatching {path}: save it to grade again; Ctrl-C stops.", flush=True)
+    prestart(sandbox, exercise.limits)  # the next round's worker loads Python and NumPy while the learner edits

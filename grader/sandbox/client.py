@@ -65,13 +65,27 @@ class Worker:
 
     # --- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        """Spawn the worker and ask it to import the submission; returns without waiting."""
+        """Spawn the worker (or take the spare one prestart() made) and ask it to import the submission; returns
+        without waiting."""
         now = time.monotonic()
         if self._budget_end is None:
             self._budget_end = now + self.limits.total_seconds
+        if not _take_spare(self):
+            self._spawn()
+        _copy_submission(self.submission, Path(self.workdir))
+        self._load_started = time.monotonic()
+        self._load_deadline = min(self._load_started + self.limits.import_seconds, self._budget_end)
+        # None once sent; a timeout or crash before the worker even read its first request is the load outcome
+        self.load_reply = self._send({"file": self.submission.name, "function": self.function,
+                                      "returns": self.returns, "output_chars": self.limits.output_chars,
+                                      "max_output_bytes": MAX_REPLY_BYTES, "drop": not self.trusted}, [],
+                                     self._load_deadline)
+
+    def _spawn(self) -> None:
+        """The process in its sandbox and limits, with Python and NumPy loaded, waiting to be told what to import;
+        its work folder is still empty."""
         self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
         self._folder_fd = open_folder(self.workdir)
-        _copy_submission(self.submission, Path(self.workdir))
         env = worker_env(self.workdir)
         cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
         limits = rlimit_values(self.limits.memory_mb, cpu_seconds)
@@ -89,13 +103,6 @@ class Worker:
             stderr.close()
         os.set_blocking(self.proc.stdout.fileno(), False)
         os.set_blocking(self.proc.stdin.fileno(), False)
-        self._load_started = time.monotonic()
-        self._load_deadline = min(self._load_started + self.limits.import_seconds, self._budget_end)
-        # None once sent; a timeout or crash before the worker even read its first request is the load outcome
-        self.load_reply = self._send({"file": self.submission.name, "function": self.function,
-                                      "returns": self.returns, "output_chars": self.limits.output_chars,
-                                      "max_output_bytes": MAX_REPLY_BYTES, "drop": not self.trusted}, [],
-                                     self._load_deadline)
 
     def wait_loaded(self) -> Reply:
         """The outcome of importing the submission (cached until the worker is respawned)."""
@@ -234,6 +241,49 @@ class Worker:
         detail = describe_exit(code, self.limits)
         self.kill()
         return Reply("crash", seconds=seconds, output=output, detail=detail)
+
+
+# --- a spare worker, for a grader that stays up between gradings (grade watch, check() in a notebook) -------------
+
+_SPARE: dict = {}
+
+
+def prestart(sandbox: str, limits: Limits) -> None:
+    """Spawn the next grading's worker now, while the learner edits: the next grading then only waits for the
+    submission's own import. Call it outside a grading (its process-tree sweep would end the spare)."""
+    discard_spare()
+    spare = Worker(Path("unused"), "", "array", limits, sandbox)
+    try:
+        spare._spawn()
+    except OSError:
+        spare.kill()
+        return
+    if not _SPARE.get("registered"):
+        import atexit
+        atexit.register(discard_spare)
+        _SPARE["registered"] = True
+    _SPARE["worker"] = spare
+
+
+def discard_spare() -> None:
+    spare = _SPARE.pop("worker", None)
+    if spare is not None:
+        spare.kill()
+
+
+def _take_spare(worker: Worker) -> bool:
+    """Hand the spare's process and (empty) work folder to `worker` when it was made for the same sandbox and
+    limits and is still waiting; a spare that died or does not fit is discarded."""
+    spare = _SPARE.pop("worker", None)
+    if spare is None:
+        return False
+    if worker.trusted or (spare.sandbox, spare.limits) != (worker.sandbox, worker.limits) \
+            or spare.proc is None or spare.proc.poll() is not None:
+        spare.kill()
+        return False
+    worker.proc, worker.workdir, worker._folder_fd = spare.proc, spare.workdir, spare._folder_fd
+    spare.proc = spare.workdir = spare._folder_fd = None
+    return True
 
 
 def describe_exit(code: int | None, limits: Limits) -> str:
