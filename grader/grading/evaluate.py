@@ -11,9 +11,11 @@ import numpy as np
 
 from ..results import CaseResult, Kind, Outcome
 from ..sandbox.client import Reply, Worker
+from ..sandbox.known_functions import KnownFunction
 from ..sandbox.notebook_defs import Definitions
-from ..spec.model import Case, Exercise
+from ..spec.model import INSTRUCTOR_CHECK, Case, Exercise
 from . import checks
+from .check_module import load_checks
 from .compare import compare, matches
 from .diagnosis.engine import Diagnoser
 from .diagnosis.model import Diagnosis
@@ -45,6 +47,7 @@ class Evaluator:
         self.gradient_plan = checks.gradient_plan(exercise) if "gradient" in checked else None
         self.reference_worker = checks.reference_worker(exercise) if "speed" in checked else None
         self.pace = Pace(exercise)
+        self.checks = None  # the instructor's test functions, imported once the worker is on its way (start)
         self.not_implemented: dict[str, dict] = {}  # case name -> the NotImplementedError it raised
         self.failures = FailureMessages(exercise, self.submission, self.shown_as, cells)
         # one reading of the learner's file serves the failure messages and the diagnosis
@@ -54,6 +57,11 @@ class Evaluator:
     def start(self) -> None:
         self.deadline = time.monotonic() + self.exercise.limits.total_seconds
         self.worker.start()
+        try:
+            self.checks = load_checks(self.exercise)  # DefinitionError: the checks module does not import
+        except BaseException:
+            self.worker.close()
+            raise
         if self.reference_worker is not None:
             self.reference_worker.start()
 
@@ -92,6 +100,9 @@ class Evaluator:
         if stop is not None:
             result.details["stop_reason"] = stop.reason
             return set_outcome(result, Outcome.NOT_RUN, Kind.STOPPED, stop.message)
+        if case.check == INSTRUCTOR_CHECK:
+            from .instructor_checks import run_check
+            return run_check(self, self.checks, case, result, remaining)
         args = build_args(self.exercise, case, self.seed)
         if not case.hidden:
             if case.description:
@@ -217,7 +228,18 @@ class Evaluator:
         evidence = self.diagnoser.evidence(positional, keyword, expected, got, part, label, tolerance, case.hidden)
         return self.diagnoser.diagnose(evidence)
 
+    def diagnose_call(self, case: Case, call, part: int) -> Diagnosis | None:
+        """The diagnosis of one call an instructor check made (instructor_checks.Call), as for a data case."""
+        label = output_labels(self.exercise)[part]
+        evidence = self.diagnoser.evidence(call.positional, call.keyword, call.expected, call.got, part, label,
+                                           self.exercise.tolerance, case.hidden)
+        return self.diagnoser.diagnose(evidence)
+
     # --- failures before any value came back ----------------------------------------------------
+    def call_failed(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool,
+                    call_values: dict | None = None) -> CaseResult:
+        return self._call_failure(result, reply, limit, budget_bound, call_values)
+
     def _call_failure(self, result: CaseResult, reply: Reply, limit: float, budget_bound: bool,
                       call_values: dict | None = None) -> CaseResult:
         if reply.status == "not_implemented":  # whether the starter is untouched is decided per run: settle()
@@ -258,6 +280,8 @@ def describe_value(value: Any) -> Any:
         return {key: describe_value(item) for key, item in value.items()}
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, KnownFunction):  # a function argument: the formula the learner's code receives
+        return f"f(x) = {value.formula}"
     return value
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..results import LOAD_FAILURES, CaseResult, Outcome
-from ..spec.model import ArraySpec, Case, DictSpec, Exercise
+from ..spec.model import INSTRUCTOR_CHECK, ArraySpec, Case, DictSpec, Exercise
 
 # Exercises 1-7 are sized for plain loops over every output pixel, so a timeout means a loop that never ends or one
 # that does far more work than the answer needs.
@@ -102,7 +102,8 @@ class Pace:
             f"as large or larger were skipped. {SLOW_ADVICE}")
 
     def _skipped(self, case: Case) -> Stop | None:
-        if self.floor is not None and self.sizes[case.name] >= self.floor:
+        # an instructor check has no inputs of its own to size: it calls the same function, so it stops too
+        if self.floor is not None and (self.sizes[case.name] >= self.floor or case.check == INSTRUCTOR_CHECK):
             return self.floor_stop
         return None
 

@@ -22,6 +22,12 @@ class GradingPlugin:
         self.results[case.name] = result
         return result
 
+    @staticmethod
+    def pytest_configure(config: pytest.Config) -> None:
+        """The markers of instructor checks (spec/checks.py reads them), known to pytest so it does not warn."""
+        config.addinivalue_line("markers", "points(n): what an instructor check is worth (default 1)")
+        config.addinivalue_line("markers", "hidden: an instructor check whose details learners never see")
+
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         if "case" in metafunc.fixturenames:
             cases = list(self.cases.values())

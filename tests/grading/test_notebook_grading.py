@@ -50,7 +50,7 @@ def test_a_correct_notebook_gets_full_marks_although_its_test_cell_magics_and_sh
     code, out, err = run_cli("exercise-2", "--submission", path, "--sandbox", "standard", "--json", report,
                              "--html", html)
     result = json.loads(report.read_text())
-    assert code == 0 and result["score"] == result["max_score"] == 28, out + err
+    assert code == 0 and result["score"] == result["max_score"] == find_exercise("exercise-2").max_score, out + err
     note = ("From {}: graded the definitions in cells 2 and 3; left out top-level code in cell 4 (computed values, "
             "prints, asserts, plots), imports your definitions do not use (matplotlib.pyplot) in cell 4 and magics "
             "and shell lines in cell 2.").format(path)
@@ -243,7 +243,7 @@ def test_gradescope_finds_and_grades_the_notebook(tmp_path):
     results = tmp_path / "results" / "results.json"
     assert run_autograder("exercise-2", folder, results, sandbox="standard") == 0
     data = json.loads(results.read_text())
-    assert data["score"] == 28 and "From my work.ipynb: graded the definitions in cell 2." in data["output"]
+    assert data["score"] == find_exercise("exercise-2").max_score and "From my work.ipynb: graded the definitions in cell 2." in data["output"]
 
 
 def test_the_exercise_file_wins_and_a_notebook_beside_one_other_file_is_not_guessed(tmp_path):

@@ -80,15 +80,15 @@ def runs(tmp_path_factory):
 
 def test_a_correct_notebook_gets_full_marks_inline(runs):
     out = shown(runs["correct"])
-    assert "Score: 28/28 (26 of 26 cases passed)" in out["text"]
-    assert "28 / 28" in out["html"] and "Every case, one by one (26)" in out["html"]
+    assert "Score: 30/30 (28 of 28 cases passed)" in out["text"]
+    assert "30 / 30" in out["html"] and "Every case, one by one (28)" in out["html"]
     assert "this notebook&#39;s cells" in out["html"] and "In [2]" in out["text"]  # the kernel's cells, by prompt
     assert out["frame"].startswith("<iframe srcdoc=") and "<script" not in out["html"].lower()
 
 
 def test_a_buggy_notebook_names_the_mistake_in_the_inline_report(runs):
     out = shown(runs["buggy"])
-    assert re.search(r"Score: (\d+)/28", out["text"]).group(1) != "28"
+    assert re.search(r"Score: (\d+)/30", out["text"]).group(1) != "30"
     cause = out["html"].index('<section class="cause"')
     assert "kernel flipped" in out["html"][cause:out["html"].index('<details class="fold">')]
     assert "kernel flipped" in out["text"]
@@ -99,13 +99,13 @@ def test_magics_shell_lines_and_a_failing_test_cell_do_not_stop_the_grading(runs
     errors = [out for cell in book.cells for out in cell.get("outputs", []) if out.output_type == "error"]
     assert any(out.ename == "AssertionError" for out in errors)  # the learner's own test did fail in the kernel
     out = shown(book)
-    assert "Score: 28/28" in out["text"]
+    assert "Score: 30/30" in out["text"]
     assert "In [3]" in out["text"]  # the note says which cells' code was left out
 
 
 def test_the_starter_notebook_checks_to_zero_and_says_not_implemented(runs):
     out = shown(runs["starter"])
-    assert "Score: 0/28" in out["text"] and "Not implemented yet" in out["text"]
+    assert "Score: 0/30" in out["text"] and "Not implemented yet" in out["text"]
     assert "Not implemented yet" in out["html"]
     assert "run the check cell again" in out["text"] and "grade again" not in out["text"]
 
@@ -126,7 +126,7 @@ def test_an_attacking_notebooks_code_runs_only_where_it_should(runs):
     kernel = lines[0][1] if lines else None
     assert lines == [("top", kernel), ("assign", kernel)]  # the kernel's own run, once; grading ran none of it
     out = shown(runs["attack"])
-    assert "Score: 28/28" in out["text"]
+    assert "Score: 30/30" in out["text"]
     workers = printed_pids(out["html"])
     assert workers and kernel not in workers  # the definitions the grading used ran in another process
 
@@ -135,7 +135,7 @@ def test_a_saved_notebook_checked_by_path_runs_none_of_its_top_level_code(runs):
     book = runs["saved"]
     kernel = int(book.cells[0].outputs[0].data["text/plain"])
     out = shown(book)
-    assert "Score: 28/28" in out["text"] and "attack.ipynb" in out["text"]
+    assert "Score: 30/30" in out["text"] and "attack.ipynb" in out["text"]
     assert trace(runs["logs"]["saved"]) == []  # no top-level line ran, neither in the kernel nor in the worker
     workers = printed_pids(out["html"])
     assert workers and kernel not in workers
