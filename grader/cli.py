@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     workspace_option(p)
 
     p = sub.add_parser("validate", help="check exercise and quiz definitions (instructors)")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="definition files (default: all)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="definition files, folders of them, or ids such as exercise-2 (default: all)")
 
     p = sub.add_parser("new", help="scaffold a new exercise (instructors)")
     p.add_argument("exercise_id", metavar="EXERCISE-ID")

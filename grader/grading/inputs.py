@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from ..spec.model import ArraySpec, Case, DictSpec, Exercise
+from ..sandbox.known_functions import KnownFunction
+from ..spec.functions import FunctionSpec
+from ..spec.model import ArraySpec, Case, DictSpec, Exercise, ListSpec
 
 
 def case_rng(exercise: Exercise, case: Case, seed: int | None) -> np.random.Generator:
@@ -21,6 +23,10 @@ def build_value(spec: Any, rng: np.random.Generator) -> Any:
         return _array(spec, rng)
     if isinstance(spec, DictSpec):
         return {key: build_value(item, rng) for key, item in spec.items}
+    if isinstance(spec, FunctionSpec):
+        return KnownFunction(spec.name)
+    if isinstance(spec, ListSpec):
+        return [build_value(item, rng) for item in spec.items]
     return spec
 
 

@@ -69,10 +69,14 @@ def run_showcase(evaluator) -> dict:
     exercise = evaluator.exercise
     image = picture()
     demo = demo_for(exercise, image)
-    if demo is None:
+    drawn_fields = exercise.entry.name == "receptive_field" and exercise.entry.returns == "tuple"
+    if demo is None and not drawn_fields:
         return {}
     if evaluator.worker.wait_loaded().status != "loaded":
         return {}
+    if drawn_fields:  # exercise 9: its fields drawn on the input grid
+        from .field_picture import field_showcase
+        return field_showcase(evaluator)
     expected = np.asarray(evaluator.reference(*demo.positional, **demo.keyword))
     panel = {"call": demo.call, "input": _figure("input", image, "gray", (0.0, 1.0), demo.positional[0].shape),
              "rows": [], "problem": ""}

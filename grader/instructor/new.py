@@ -113,5 +113,6 @@ def new_exercise(exercise_id: str, *, function: str, force: bool) -> int:
     write_atomic(reference_path, REFERENCE_TEMPLATE.format(**values))
     importlib.invalidate_caches()  # a later import in this process must see the new reference module
     print(f"Wrote {shown(yaml_path)} and {shown(reference_path)}.")
-    print(f"Next: write the reference, adapt the signature and cases, then run `grade validate {shown(yaml_path)}`.")
+    print(f"Next: write the reference, adapt the signature and cases, then run `grade validate {shown(yaml_path)}`; "
+          f"place '{exercise_id}' in exercises/curriculum.yaml where learners should meet it.")
     return EXIT_OK

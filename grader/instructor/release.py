@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,11 @@ from .. import PACKAGE_DIR
 from ..errors import EXIT_OK, UsageError
 from ..grading.references import compute, npz_path
 from ..results import write_atomic
-from ..spec.catalog import exercise_paths
-from ..spec.course import course_root, current_course
+from ..spec.catalog import CURRICULUM_FILE, exercise_paths
+from ..spec.course import course_root, current_course, exercises_dir
 from ..spec.loader import load_exercise
+from ..spec.model import INSTRUCTOR_CHECK
+from .release_checks import check_outputs, public_checks, released_source
 
 MARKER = ".cnn-grader-release"
 
@@ -77,6 +80,9 @@ def build_release(out: Path, *, force: bool) -> int:
     print(current_course().describe(), flush=True)
     _prepare(out, force)
     exercises = [build_exercise(path, out / "exercises") for path in exercise_paths()]
+    curriculum = exercises_dir() / CURRICULUM_FILE
+    if curriculum.is_file():  # the learner edition lists the exercises in the same order
+        shutil.copyfile(curriculum, out / "exercises" / CURRICULUM_FILE)
     from ..quiz.catalog import quiz_paths
     quizzes = [build_quiz(path, out / "quizzes") for path in quiz_paths()]
     shutil.copytree(PACKAGE_DIR, out / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_course"))
@@ -110,12 +116,15 @@ def build_exercise(path: Path, folder: Path):
     """Write the exercise without hidden cases (or cases needing the references), plus its expected outputs."""
     exercise = load_exercise(path)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    kept = [raw for raw, case in zip(data["cases"], exercise.cases) if not case.hidden and case.check == "values"]
+    data_cases = tuple(case for case in exercise.cases if case.check != INSTRUCTOR_CHECK)
+    kept = [raw for raw, case in zip(data["cases"], data_cases) if not case.hidden and case.check == "values"]
     if not kept:
         raise UsageError(f"{path}: no public case could be kept, so the learner edition could not check anything.")
     data["cases"] = kept
     data["edition"] = "learner"
-    data["hidden_cases"] = len(exercise.cases) - len(kept)
+    checks = public_checks(exercise)  # hidden checks are left out, like hidden cases
+    data["hidden_cases"] = len(exercise.cases) - len(kept) - len(checks)
+    data.pop("checks", None)
     data.pop("points", None)  # the total of the kept cases differs; the loader recomputes it
     # families/ is not shipped: every mistake, the families' too, is listed here in recognition order; its outputs
     # are looked up as mis<index> in the .npz, so the order must be the one the full edition computed them in
@@ -125,8 +134,13 @@ def build_exercise(path: Path, folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
     header = f"# {exercise.id}, learner edition: public cases only (written by `grade release`).\n"
+    arrays = compute(replace(exercise, cases=data_cases))
+    if checks:
+        data["checks"] = f"{exercise.id}.checks.py"
+        hidden = {case.function for case in exercise.cases if case.check == INSTRUCTOR_CHECK and case.hidden}
+        write_atomic(folder / data["checks"], released_source(Path(exercise.checks), hidden))
+        arrays.update(check_outputs(exercise))
     write_atomic(target, header + dump(data))
-    arrays = compute(exercise)
     with open(npz_path(target), "wb") as handle:
         np.savez_compressed(handle, **arrays)
     return load_exercise(target)

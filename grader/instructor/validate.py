@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..errors import EXIT_OK, EXIT_USAGE, GraderError
 from ..results import Outcome
+from ..spec.model import INSTRUCTOR_CHECK
+from ..spec.catalog import CURRICULUM_FILE
 
 QUIZ_SEEDS = (0, 1, 2, 7, 123)
 
@@ -80,15 +82,19 @@ def _origin(dotted: str) -> str:
     return str(spec.origin) if spec and spec.origin else dotted
 
 
-def check_exercise(path: Path) -> list[str]:
-    """Problems with one exercise: loading, reference passes, starter fails, each misconception is caught."""
+def check_exercise(path: Path, notes: list[str] | None = None) -> list[str]:
+    """Problems with one exercise: loading, reference passes, starter fails, each misconception is caught. `notes`
+    collects which instructor checks catch which known mistakes."""
+    from ..grading.check_module import load_checks
     from ..spec.loader import load_exercise
     try:
         exercise = load_exercise(path)
+        load_checks(exercise)  # a checks module that does not import names its file and line
     except GraderError as err:
         return [err.message]
     if exercise.edition == "learner":
         return []  # a learner edition has no references to run; its outputs were checked at release
+    catches: dict[str, list[str]] = {case.name: [] for case in exercise.cases if case.check == INSTRUCTOR_CHECK}
     where = f"{path}:1"
     problems = []
     result = _grade_source(exercise, standin_source(exercise.reference, exercise.entry.name), "reference",
@@ -105,7 +111,10 @@ def check_exercise(path: Path) -> list[str]:
     for item in exercise.misconceptions:
         if item.family and not differs_somewhere(exercise, item):
             continue  # a family mistake this exercise cannot make (no bias, stride 1, ...): never named here
-        problems.extend(_check_misconception(exercise, item, where))
+        problems.extend(_check_misconception(exercise, item, where, catches))
+    if notes is not None:
+        notes.extend(f"check '{name}' catches " + (", ".join(f"'{mistake}'" for mistake in mistakes) or
+                                                   "none of the known mistakes") for name, mistakes in catches.items())
     return problems
 
 
@@ -117,7 +126,7 @@ def differs_somewhere(exercise, item) -> bool:
     from ..grading.references import reference_function
     reference, variant = reference_function(exercise), reference_function(exercise, item)
     for case in exercise.cases:
-        if case.check == "speed":
+        if case.check in ("speed", INSTRUCTOR_CHECK):
             continue
         positional, keyword = call_parts(exercise, build_args(exercise, case, None))
         try:
@@ -134,9 +143,12 @@ def differs_somewhere(exercise, item) -> bool:
     return False
 
 
-def _check_misconception(exercise, item, where: str) -> list[str]:
+def _check_misconception(exercise, item, where: str, catches: dict[str, list[str]]) -> list[str]:
     result = _grade_source(exercise, mistake_source(exercise, item), "misconception", item.reference)
     failed = [case for case in result.cases if not case.passed]
+    for case in failed:
+        if case.name in catches:
+            catches[case.name].append(item.name)
     shown = f"{item.reference} in place of {item.replaces}" if item.replaces else item.reference
     if item.family:
         where = f"{where} (family {item.family})"
@@ -184,12 +196,21 @@ def _kind(path: Path) -> str:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    """A folder given on the command line stands for the .yaml files in it."""
+    """A folder given on the command line stands for the .yaml files in it; a bare id that is no file
+    (`exercise-9`, `convolution`) for the course's definition of that id."""
     expanded = []
     for path in paths:
-        inside = sorted(path.glob("*.yaml")) if path.is_dir() else []
-        expanded.extend(inside or [path])
+        inside = sorted(item for item in path.glob("*.yaml") if item.name != CURRICULUM_FILE) if path.is_dir() else []
+        expanded.extend(inside or [_by_id(path)])
     return expanded
+
+
+def _by_id(path: Path) -> Path:
+    if path.exists() or len(path.parts) != 1 or path.suffix:
+        return path
+    from ..quiz.catalog import quiz_paths
+    from ..spec.catalog import exercise_paths
+    return next((known for known in [*exercise_paths(), *quiz_paths()] if known.stem == path.name), path)
 
 
 def validate_definitions(paths: list[Path]) -> int:
@@ -208,8 +229,11 @@ def validate_definitions(paths: list[Path]) -> int:
     ids: dict[str, Path] = {}
     for path in files:
         started = time.monotonic()
-        found = _check(path, ids)
+        notes: list[str] = []
+        found = _check(path, ids, notes)
         print(f"{'ok  ' if not found else 'FAIL'} {path}  ({time.monotonic() - started:.1f} s)", flush=True)
+        for note in notes:
+            print(f"     {note}")
         problems.extend(found)
     for problem in problems:
         print(f"  {problem}")
@@ -217,11 +241,14 @@ def validate_definitions(paths: list[Path]) -> int:
     return EXIT_USAGE if problems else EXIT_OK
 
 
-def _check(path: Path, ids: dict[str, Path]) -> list[str]:
+def _check(path: Path, ids: dict[str, Path], notes: list[str]) -> list[str]:
     """The problems of one definition file; `ids` collects the ids seen so far (they must be unique)."""
     if not path.is_file():
-        return [f"{path}: no such file" if not path.exists() else f"{path}: no .yaml files in this folder"]
-    found = check_quiz(path) if _kind(path) == "quiz" else check_exercise(path)
+        if path.exists():
+            return [f"{path}: no .yaml files in this folder"]
+        bare = len(path.parts) == 1 and not path.suffix
+        return [f"{path}: no such file" + (", and no exercise or quiz of the course has this id" if bare else "")]
+    found = check_quiz(path) if _kind(path) == "quiz" else check_exercise(path, notes)
     if path.stem in ids:  # progress and reports are keyed by id, across exercises and quizzes
         found.append(f"{path}:1: id '{path.stem}' is also used by {ids[path.stem]}")
     ids[path.stem] = path

@@ -42,7 +42,8 @@ def _reference(name: str) -> Callable:
 FUNCTIONS: dict[str, Callable] = {
     "min": min, "max": max, "abs": abs, "len": len, "sum": sum, "prod": math.prod,
     "ceil": math.ceil, "floor": math.floor, "round": round, "int": int, "zeros": _zeros,
-    **{name: _reference(name) for name in ("conv2d", "maxpool2d", "flatten", "relu", "linear")},
+    **{name: _reference(name) for name in ("conv2d", "conv2d_general", "maxpool2d", "global_avg_pool", "flatten",
+                                           "relu", "linear")},
 }
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,

@@ -8,6 +8,9 @@ import io
 import json
 import struct
 
+if __name__ != "__main__":  # in the worker, all pieces share one namespace (launch.py)
+    from .known_functions import KnownFunction, UnknownFunction, known_function
+
 HEADER_LENGTH = struct.Struct(">Q")  # the header's size in bytes, before the header
 MAX_HEADER_BYTES = 1 << 20
 MAX_HEADER_DEPTH = 64  # JSON nesting: deeper headers are refused (JSON's own recursion limit is caught too)
@@ -25,6 +28,8 @@ def pack(value, blobs):
         return {"$array": len(blobs) - 1}
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, KnownFunction):  # a function travels as its name in the fixed table
+        return {"$function": value.name}
     if isinstance(value, tuple):
         return {"$tuple": [pack(item, blobs) for item in value]}
     if isinstance(value, list):
@@ -44,6 +49,11 @@ def unpack(tree, arrays):
             return tuple(unpack(item, arrays) for item in tree["$tuple"])
         if "$dict" in tree:
             return {key: unpack(item, arrays) for key, item in tree["$dict"].items()}
+        if "$function" in tree:
+            try:
+                return known_function(tree["$function"])
+            except UnknownFunction as err:
+                raise WireError(str(err)) from None
         raise WireError("unknown value in message")
     if isinstance(tree, list):
         return [unpack(item, arrays) for item in tree]

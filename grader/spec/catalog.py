@@ -10,11 +10,40 @@ from ..errors import UsageError
 from .course import exercises_dir, quizzes_dir
 from .loader import load_exercise
 from .model import ID_PATTERN, Exercise
+from .yamlsource import load_file
+
+
+CURRICULUM_FILE = "curriculum.yaml"  # beside the exercises: the order learners take them in
 
 
 def exercise_paths() -> list[Path]:
+    """The exercise files in curriculum order: those `exercises/curriculum.yaml` lists, in its order (an id listed
+    without a file is skipped), then every other exercise file in natural order (exercise-2 before exercise-10)."""
     folder = exercises_dir()
-    return sorted(folder.glob("*.yaml"), key=_natural_key) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    found = sorted((path for path in folder.glob("*.yaml") if path.name != CURRICULUM_FILE), key=_natural_key)
+    listed = curriculum_order(folder / CURRICULUM_FILE)
+    by_id = {path.stem: path for path in found}
+    ordered = [by_id[exercise_id] for exercise_id in listed if exercise_id in by_id]
+    return ordered + [path for path in found if path.stem not in listed]
+
+
+def curriculum_order(path: Path) -> list[str]:
+    """The ids `order:` lists in a curriculum file, [] without one; a malformed file is a DefinitionError naming
+    its line."""
+    if not path.is_file():
+        return []
+    root = load_file(path).root().mapping(("order",), ())
+    ids: dict[str, int | None] = {}
+    for item in root["order"].list():
+        exercise_id = item.text()
+        if not ID_PATTERN.match(exercise_id):
+            raise item.error(f"'{exercise_id}' is not an exercise id (lower-case letters, digits and dashes)")
+        if exercise_id in ids:
+            raise item.error(f"'{exercise_id}' is listed twice (also on line {ids[exercise_id]})")
+        ids[exercise_id] = item.line
+    return list(ids)
 
 
 def _natural_key(path: Path):

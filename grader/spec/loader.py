@@ -10,16 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionError
+from .checks import checks_path, read_checks
 from .course import resolve_reference
 from .families import dotted as _dotted
 from .families import family_mistakes, merge, own_mistake
+from .functions import function_spec
 from .model import (CHECKS, DISTRIBUTIONS, DTYPES, EDITIONS, ID_PATTERN, SCHEMA_VERSION, VISIBILITIES, ArraySpec,
-                    Case, DictSpec, EntryParameter, EntryPoint, Exercise, Limits, Misconception, Tolerance)
+                    Case, DictSpec, EntryParameter, EntryPoint, Exercise, Limits, ListSpec, Misconception,
+                    Tolerance)
 from .yamlsource import View, load_file, type_name
 
 TOP_KEYS_REQUIRED = ("schema_version", "id", "title", "concept", "entry_point", "starter", "reference", "cases")
 TOP_KEYS_OPTIONAL = ("tolerance", "limits", "seed", "hints", "misconceptions", "families", "points", "edition",
-                     "hidden_cases")
+                     "hidden_cases", "checks")
 CASE_KEYS_REQUIRED = ("name", "args")
 CASE_KEYS_OPTIONAL = ("visibility", "points", "tolerance", "time_limit", "description", "check", "max_ratio",
                       "repeats")
@@ -46,6 +49,9 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
         if case.name in names:
             raise view["name"].error(f"case name '{case.name}' is used twice (also case {names[case.name]})")
         names[case.name] = case.index
+    checks = checks_path(path, exercise_id, root["checks"] if root.has("checks") else None)
+    if checks is not None:
+        cases += _check_cases(checks, len(cases), names)
     if root.has("points"):
         declared = root["points"].number(minimum=0)
         total = sum(case.points for case in cases)
@@ -68,7 +74,8 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
         tolerance=tolerance, limits=limits, seed=root["seed"].integer() if root.has("seed") else 0,
         hints=hints, misconceptions=misconceptions,
         edition=edition,
-        hidden_cases=root["hidden_cases"].integer(minimum=0) if root.has("hidden_cases") else 0)
+        hidden_cases=root["hidden_cases"].integer(minimum=0) if root.has("hidden_cases") else 0,
+        checks=str(checks) if checks is not None else "")
     if check_references and exercise.edition == "full":
         _check_callable(root["reference"], exercise.reference)
         for view, item in zip(own_views, own):
@@ -79,6 +86,18 @@ def load_exercise(path: str | Path, check_references: bool = True) -> Exercise:
             _check_callable(view["variant"], item.reference)
             _check_callable(view["replaces"], item.replaces)
     return exercise
+
+
+def _check_cases(path: Path, first_index: int, names: dict[str, int]) -> tuple[Case, ...]:
+    """The checks module's test functions as cases after the YAML's; a name may not repeat a case's."""
+    cases = read_checks(path, first_index)
+    seen = dict(names)
+    for case in cases:
+        if case.name in seen:
+            raise DefinitionError(path, None, f"check {case.function} is named '{case.name}' in reports, like "
+                                  f"case {seen[case.name]} of the YAML or an earlier check; rename it")
+        seen[case.name] = case.index
+    return cases
 
 
 def _entry_point(view: View) -> EntryPoint:
@@ -189,11 +208,16 @@ def _arg(view: View) -> Any:
         if set(value) == {"dict"}:
             items = tuple((key, _arg(item)) for key, item in view["dict"].items())
             return DictSpec(items)
+        if "function" in value:  # a function from the fixed table, e.g. {function: tanh}
+            return function_spec(view)
         return _array(view)
     if isinstance(value, list):
+        if value and all(isinstance(item, dict) for item in value):  # a list of records, e.g. layers
+            return ListSpec(tuple(DictSpec(tuple((key, _arg(entry)) for key, entry in item.items()))
+                                  for item in view.list()))
         if not all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in value):
-            raise view.error(f"'{view.where}': a list argument is a tuple of numbers; write an array as "
-                             "{values: [...]} or {shape: [...]}")
+            raise view.error(f"'{view.where}': a list argument is a tuple of numbers or a list of mappings "
+                             "({kernel: 3}, ...); write an array as {values: [...]} or {shape: [...]}")
         return tuple(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value

@@ -12,6 +12,7 @@ DTYPES = ("float64", "float32", "int64", "int32", "uint8")
 DISTRIBUTIONS = ("normal", "uniform", "integers", "negative", "positive")
 VISIBILITIES = ("public", "hidden")
 CHECKS = ("values", "gradient", "speed")
+INSTRUCTOR_CHECK = "instructor"  # Case.check of a test function in the exercise's checks module (spec/checks.py)
 EDITIONS = ("full", "learner")  # learner: written by `grade release`, checked against precomputed outputs
 
 
@@ -71,6 +72,13 @@ class DictSpec:
 
 
 @dataclass(frozen=True)
+class ListSpec:
+    """A list argument of mappings (e.g. a stack of layers), each item a DictSpec; the function gets a list of dicts."""
+
+    items: tuple[DictSpec, ...]
+
+
+@dataclass(frozen=True)
 class Case:
     name: str
     index: int
@@ -83,6 +91,7 @@ class Case:
     check: str = "values"
     max_ratio: float | None = None
     repeats: int = 5
+    function: str = ""  # an instructor check: the name of its test function in the checks module
 
     @property
     def hidden(self) -> bool:
@@ -121,6 +130,7 @@ class Exercise:
     misconceptions: tuple[Misconception, ...] = ()
     edition: str = "full"
     hidden_cases: int = 0  # learner edition: how many hidden cases were left out (they run on submission)
+    checks: str = ""  # path of the instructor checks module, whose test functions are the last cases; "" if none
 
     @property
     def max_score(self) -> float:

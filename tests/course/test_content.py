@@ -134,7 +134,8 @@ def test_every_family_applies_somewhere_and_the_network_knows_the_layers_mistake
     applied = {(item.family, item.name) for exercise, item in VARIANTS if item.family}
     declared = {(item.family, item.name) for exercise in EXERCISES for item in exercise.misconceptions if item.family}
     assert {family for family, _ in declared} == {"conv-forward", "pooling", "flatten", "network", "conv-backward",
-                                                  "pool-backward"}
+                                                  "pool-backward", "conv-general", "receptive-field", "global-pooling",
+                                                  "numerical-gradient"}
     assert declared - applied == set(), "a family mistake no exercise can make"
     network = {item.name for exercise, item in VARIANTS if exercise.id == "exercise-5"}
     assert {"kernel flipped", "average instead of max", "ReLU missing", "channels-last flatten"} <= network

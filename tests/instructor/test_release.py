@@ -31,16 +31,19 @@ def run_grade(edition: Path, *args, cwd: Path, python=sys.executable, env_path=T
 
 
 def test_the_edition_holds_no_solutions_hidden_cases_or_plaintext_keys(edition):
-    from grader.spec.catalog import exercise_paths
+    from grader.spec.catalog import CURRICULUM_FILE, exercise_paths
+    from grader.spec.course import exercises_dir
     from grader.spec.loader import load_exercise
     assert not (edition / "solutions").exists()
     assert (edition / "pyproject.toml").is_file() and (edition / "README.md").is_file()
     originals = {path.name: load_exercise(path) for path in exercise_paths()}
-    released = sorted((edition / "exercises").glob("*.yaml"))
+    released = sorted(path for path in (edition / "exercises").glob("*.yaml") if path.name != CURRICULUM_FILE)
     assert [path.name for path in released] == sorted(originals)
+    # the learner edition lists the exercises in the course's order
+    assert (edition / "exercises" / CURRICULUM_FILE).read_bytes() == (exercises_dir() / CURRICULUM_FILE).read_bytes()
     for path in released:
         exercise, original = load_exercise(path, check_references=False), originals[path.name]
-        public = [case.name for case in original.cases if not case.hidden and case.check == "values"]
+        public = [case.name for case in original.cases if not case.hidden and case.check in ("values", "instructor")]
         assert [case.name for case in exercise.cases] == public
         assert exercise.edition == "learner" and exercise.hidden_cases == len(original.cases) - len(public)
         assert path.with_suffix(".expected.npz").is_file()

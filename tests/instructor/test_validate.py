@@ -134,3 +134,14 @@ def test_family_mistakes_are_required_only_where_the_exercise_can_make_them(cour
     family.write_text(FAMILY.format(second="batch flattened too"))  # the exercise's own twin replaces it
     code, out, _ = run_cli("validate", path)
     assert code == 0, out
+
+
+def test_an_id_stands_for_the_courses_definition(course, run_cli, monkeypatch):
+    write_exercise(course)
+    (course / "quizzes" / "tiny-quiz.yaml").write_text(QUIZ.format(id="tiny-quiz"))
+    monkeypatch.chdir(course.parent)  # no file named like the ids here
+    code, out, _ = run_cli("validate", "tiny", "tiny-quiz")
+    assert code == 0 and "2 definition(s) checked: all good." in out
+    assert str(course / "exercises" / "tiny.yaml") in out and str(course / "quizzes" / "tiny-quiz.yaml") in out
+    code, out, _ = run_cli("validate", "tiny-qiuz")
+    assert code == 2 and "tiny-qiuz: no such file, and no exercise or quiz of the course has this id" in out
