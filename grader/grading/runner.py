@@ -26,6 +26,11 @@ _PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE)
                 "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "-p", "no:faulthandler",
                 # these two run gc.collect() five times at exit (~0.1 s) to find leaks in test code we do not have
                 "-p", "no:unraisableexception", "-p", "no:threadexception",
+                # fixtures and options no grading needs (instructor checks get learner, reference and rng only):
+                # ~9% of a warm grading, what `grade watch` and check() pay per round
+                "-p", "no:legacypath", "-p", "no:tmpdir", "-p", "no:monkeypatch", "-p", "no:recwarn",
+                "-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:stepwise", "-p", "no:python_path",
+                "-p", "no:unittest", "-p", "no:debugging",
                 "--assert=plain", "-s"]
 # Settings from the environment must not change how the grader's own pytest session behaves.
 _PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}

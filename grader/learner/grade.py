@@ -25,8 +25,11 @@ def grade_exercise(exercise_id: str, *, submission: Path | None, json_path: Path
     sandbox, line = resolve_sandbox(sandbox)
     if sandbox == "standard" and line:
         print(line, file=sys.stderr)
-    result = grade_once(find_exercise(exercise_id), submission=submission, json_path=json_path,
-                        html_path=html_path, seed=seed, sandbox=sandbox, workspace=workspace)
+    exercise = find_exercise(exercise_id)
+    from ..sandbox.client import prestart
+    prestart(sandbox, exercise.limits)  # the worker loads Python and NumPy while this process imports the grader
+    result = grade_once(exercise, submission=submission, json_path=json_path, html_path=html_path, seed=seed,
+                        sandbox=sandbox, workspace=workspace)
     return EXIT_OK if result.all_passed else EXIT_FAILED
 
 

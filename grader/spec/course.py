@@ -69,15 +69,32 @@ def quizzes_dir() -> Path:
     return course_root() / "quizzes"
 
 
+_SOLUTIONS_FOLDERS: dict[tuple, Path | None] = {}  # (course override, current folder) -> its solutions/ or None
+
+
+def _solutions_folder() -> Path | None:
+    """The course's own solutions package folder (None when it has none), looked up once per course and folder:
+    loading an exercise resolves every known mistake's reference, ~40 calls."""
+    try:
+        here = os.getcwd()
+    except OSError:
+        here = ""
+    key = (os.environ.get(COURSE_ENV), here)
+    if key not in _SOLUTIONS_FOLDERS:
+        folder = course_root().resolve() / "solutions"
+        _SOLUTIONS_FOLDERS[key] = folder if (folder / "__init__.py").is_file() else None
+    return _SOLUTIONS_FOLDERS[key]
+
+
 def use_course_solutions() -> None:
     """Make `import solutions` load the course's own solutions/, ahead of any copy installed in site-packages.
 
     References are named `solutions.<module>.<function>`; without this, a checkout's new reference would be
     looked for in the installed copy (`No module named 'solutions.exercise_9'`)."""
-    root = course_root().resolve()
-    folder = root / "solutions"
-    if not (folder / "__init__.py").is_file():
+    folder = _solutions_folder()
+    if folder is None:
         return  # an installed copy or a definitions-only course: the importable `solutions` is the one
+    root = folder.parent
     if not sys.path or sys.path[0] != str(root):
         sys.path.insert(0, str(root))
     loaded = sys.modules.get("solutions")
