@@ -76,11 +76,12 @@ def grade_batch(submissions: Path, *, exercise_ids: list[str] | None, out: Path,
               f"{min(jobs, max(1, len(batch.todo)))} process(es), {sandbox} sandbox.", flush=True)
     progress = Progress(sum(len(batch.todo) for batch in batches), sys.stderr)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    peak = 0.0
     try:
         for batch in batches:
             progress.prefix = f"{batch.exercise.id} " if several else ""
             if batch.todo:
-                run_pool(batch.exercise, batch.todo, batch.folder, seed, jobs, progress, sandbox)
+                peak = max(peak, run_pool(batch.exercise, batch.todo, batch.folder, seed, jobs, progress, sandbox))
     except KeyboardInterrupt:
         print("\ngrade: stopped; finished learners are saved. Run the same command again to go on.", file=sys.stderr)
         return 130
@@ -91,6 +92,9 @@ def grade_batch(submissions: Path, *, exercise_ids: list[str] | None, out: Path,
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.close()
+    if peak:
+        print(f"Memory: each grading process peaked at {peak:.0f} MiB or less (learners' workers are not counted: "
+              "each has the exercise's own memory limit).", flush=True)
     sections = []
     for batch in batches:
         wanted = {item.id for item in batch.learners}

@@ -93,11 +93,11 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
             learner = tasks.get()
             if learner is None:
                 return
-            events.put(("start", index, learner.id, ""))
+            events.put(("start", index, learner.id, "", 0))
             status = grade_learner(exercise, learner, Path(out), seed, sandbox)
             if _STOP["now"]:
                 return
-            events.put(("done", index, learner.id, status))
+            events.put(("done", index, learner.id, status, peak_rss_mib()))
     except KeyboardInterrupt:
         return
     finally:
@@ -107,8 +107,15 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
             pass
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs: int, progress,
-             sandbox: str = "standard") -> None:
+             sandbox: str = "standard") -> float:
+    """Grade `learners` with `jobs` grading processes; returns the largest peak memory (MiB) one of them reported."""
     import multiprocessing
     import queue
     context = multiprocessing.get_context("fork")
@@ -130,10 +137,11 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
     procs = {index: start(index) for index in range(jobs)}
     inflight: dict[int, str] = {}
     remaining = len(learners)
+    peak = 0.0
     try:
         while remaining:
             try:
-                kind, index, learner_id, status = events.get(timeout=0.5)
+                kind, index, learner_id, status, rss = events.get(timeout=0.5)
             except queue.Empty:
                 for index, proc in list(procs.items()):
                     if not proc.is_alive() and index in inflight:  # the grading process itself died
@@ -150,6 +158,7 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
             else:
                 inflight.pop(index, None)
                 remaining -= 1
+                peak = max(peak, rss)
                 progress(learner_id, status)
     finally:
         if not remaining:  # every learner is done: let the processes close their zygotes and exit
@@ -164,3 +173,4 @@ def run_pool(exercise: Exercise, learners: list[Learner], out: Path, seed, jobs:
                 proc.kill()
                 proc.join()
         adopter.__exit__(None, None, None)
+    return peak

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,8 @@ def test_repeated_exercise_grades_each_learner_folder_once_per_exercise(course, 
     assert "Learners × exercises" in page and 'href="tiny-again/learners/ana/report.html"' in page
     assert "no file" in page
     assert "Class report over 2 exercises" in stdout
+    peak = re.search(r"Memory: each grading process peaked at (\d+) MiB or less", stdout)
+    assert peak and 20 < int(peak.group(1)) < 400  # NumPy, pytest and Jinja2 loaded: tens of MiB, not gigabytes
 
 
 def test_a_folder_per_exercise_needs_no_exercise_option(course, run_cli):
