@@ -44,7 +44,8 @@ def field_showcase(evaluator) -> dict:
     row = {"label": LEGEND, "reference": _figure("reference", reference, window),
            "yours": None if yours is None else _figure("yours", yours, window)}
     return {"showcase": {"call": f"receptive_field(layers) of case “{case.name}”", "input": None,
-                         "rows": [row], "problem": problem}}
+                         "rows": [row], "problem": problem,
+                         "note": "the reference's fields beside yours, on the same input grid"}}
 
 
 def _last_fields(parts, layers: int):

@@ -135,4 +135,5 @@ def showcase_view(panel) -> dict | None:
     rows = [{"label": str(row.get("label", "")), "reference": figure(row.get("reference")),
              "yours": figure(row.get("yours"))} for row in panel["rows"] if isinstance(row, dict)]
     return {"call": str(panel.get("call", "")), "input": figure(panel.get("input")), "rows": rows,
-            "problem": str(panel.get("problem", ""))}
+            "problem": str(panel.get("problem", "")),
+            "note": str(panel.get("note") or "yours beside the reference, drawn on one shared scale")}
