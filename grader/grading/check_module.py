@@ -76,14 +76,12 @@ def _import(path: Path, exercise: Exercise) -> ChecksModule:
         sys.modules.pop(name, None)
         raise DefinitionError(path, _line_in(path, err), "the checks module does not import: "
                               f"{type(err).__name__}: {err}") from None
-    functions = {}
+    # every test function of the module, not only those of `exercise.cases`: the module is remembered per file, and
+    # an exercise narrowed to some of its cases (public ones, say) must not leave the others out for later gradings
+    functions = {name: value for name, value in module.__dict__.items() if name.startswith("test_") and callable(value)}
     for case in exercise.cases:
-        if case.check != INSTRUCTOR_CHECK:
-            continue
-        function = module.__dict__.get(case.function)
-        if not callable(function):
+        if case.check == INSTRUCTOR_CHECK and case.function not in functions:
             raise DefinitionError(path, None, f"{case.function} is not a function once the module has run")
-        functions[case.function] = function
     return ChecksModule(path, functions, said)
 
 

@@ -136,3 +136,20 @@ def test_after_two_timeouts_in_a_row_the_checks_are_not_run_either(tmp_path):
     assert pace.before(checks[0], 100.0) is None
     pace.after(checks[0], CaseResult(checks[0].name, 1, Outcome.TIMEOUT, duration=2.0))
     assert all(pace.before(check, 100.0) is not None for check in checks[1:])
+
+
+def test_a_checks_module_loaded_for_some_cases_serves_a_later_grading_of_all(tmp_path):
+    """The module is remembered per file: loading it first for an exercise narrowed to its public cases must not
+    leave the hidden checks out of a later grading of the whole exercise."""
+    import dataclasses
+
+    from grader.grading import check_module
+    from grader.grading.check_module import load_checks
+    from grader.spec.catalog import find_exercise
+    check_module._LOADED.clear()  # as in a fresh process
+    exercise = find_exercise("exercise-2")
+    public = dataclasses.replace(exercise, cases=tuple(case for case in exercise.cases if not case.hidden))
+    load_checks(public)
+    checks = load_checks(exercise)
+    wanted = {case.function for case in exercise.cases if case.check == "instructor"}
+    assert wanted and wanted <= set(checks.functions)
