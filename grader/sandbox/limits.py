@@ -32,6 +32,9 @@ def drop_root(workdir):
     libraries = [os.path.dirname(os.__file__), numpy_site, os.path.realpath(os.path.dirname(np.__file__))]
     needed = {os.path.realpath(path) for path in (*libraries, __import__("sys").base_prefix)}
     needed |= {os.path.realpath(os.path.join(numpy_site, name)) for name in os.listdir(numpy_site)}
+    # the work folder too: with TMPDIR in a folder others cannot pass, the tmpfs laid over that folder for the
+    # site links beside it would hide the learner's own file ("FileNotFoundError" while importing it)
+    needed.add(os.path.realpath(workdir))
     confine(workdir, sorted(needed))
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return
