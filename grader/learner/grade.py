@@ -26,10 +26,13 @@ def grade_exercise(exercise_id: str, *, submission: Path | None, json_path: Path
     if sandbox == "standard" and line:
         print(line, file=sys.stderr)
     exercise = find_exercise(exercise_id)
-    from ..sandbox.client import prestart
+    from ..sandbox.client import discard_spare, prestart
     prestart(sandbox, exercise.limits)  # the worker loads Python and NumPy while this process imports the grader
-    result = grade_once(exercise, submission=submission, json_path=json_path, html_path=html_path, seed=seed,
-                        sandbox=sandbox, workspace=workspace)
+    try:
+        result = grade_once(exercise, submission=submission, json_path=json_path, html_path=html_path, seed=seed,
+                            sandbox=sandbox, workspace=workspace)
+    finally:
+        discard_spare()  # unused when the file could not be graded; one run has no next round to keep it for
     return EXIT_OK if result.all_passed else EXIT_FAILED
 
 

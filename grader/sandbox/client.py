@@ -262,12 +262,12 @@ def prestart(sandbox: str, limits: Limits) -> None:
         import atexit
         atexit.register(discard_spare)
         _SPARE["registered"] = True
-    _SPARE["worker"] = spare
+    _SPARE["worker"], _SPARE["owner"] = spare, os.getpid()
 
 
 def discard_spare() -> None:
     spare = _SPARE.pop("worker", None)
-    if spare is not None:
+    if spare is not None and _SPARE.get("owner") == os.getpid():  # a forked child leaves its parent's spare be
         spare.kill()
 
 
@@ -276,6 +276,8 @@ def _take_spare(worker: Worker) -> bool:
     limits and is still waiting; a spare that died or does not fit is discarded."""
     spare = _SPARE.pop("worker", None)
     if spare is None:
+        return False
+    if _SPARE.get("owner") != os.getpid():  # forked (a batch's grading process): the spare is its parent's
         return False
     if worker.trusted or (spare.sandbox, spare.limits) != (worker.sandbox, worker.limits) \
             or spare.proc is None or spare.proc.poll() is not None:

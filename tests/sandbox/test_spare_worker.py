@@ -87,3 +87,25 @@ def test_discard_ends_the_spare_and_its_folder():
     discard_spare()
     proc.wait(timeout=5)
     assert not alive(pid) and not os.path.exists(folder)
+
+
+def test_a_forked_child_never_adopts_or_ends_its_parents_spare(tmp_path):
+    """A batch forks its grading processes: they must not share the parent's spare (one process, two users)."""
+    prestart("standard", LIMITS)
+    parent_spare = client._SPARE["worker"]
+    (tmp_path / "learner.py").write_text(SOURCE)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: grade with a worker of its own, then try to discard the parent's spare
+        try:
+            with Worker(tmp_path / "learner.py", "twice", "array", LIMITS, "standard") as worker:
+                ok = worker.call([np.ones(2)], {}, seconds=5).status == "ok"
+                os.write(write, f"{int(ok)} {worker.proc.pid}".encode())
+            discard_spare()
+        finally:
+            os._exit(0)
+    os.close(write)
+    ok, child_worker = os.read(read, 100).decode().split()
+    os.waitpid(pid, 0)
+    assert ok == "1" and int(child_worker) != parent_spare.proc.pid
+    assert client._SPARE.get("worker") is parent_spare and parent_spare.proc.poll() is None  # still the parent's
