@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import re
 import sys
 from pathlib import Path
@@ -201,6 +203,22 @@ def _os_message(err: OSError) -> str:
     reason = err.strerror or type(err).__name__
     return f"cannot use {path} ({reason}). Check the path and its permissions." if path else \
         f"a file operation failed ({reason}). Check the paths you gave and their permissions."
+
+
+def run() -> None:
+    """The `grade` command: `main()`, then a quick exit. Exit handlers run and the streams are flushed as in any
+    exit; only the interpreter's own tear-down of every loaded module (NumPy, pytest, Jinja2 and the grader: ~80 ms,
+    more than a tenth of a grading run) is skipped, as nothing is left to it."""
+    code = main()
+    try:
+        atexit._run_exitfuncs()  # the spare worker, temporary folders, multiprocessing: everything registered
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -264,3 +264,27 @@ def test_a_reader_that_leaves_early_never_costs_the_reports(tmp_path, workspace)
     assert run.stderr == "", run.stderr
     assert json.loads((tmp_path / "r.json").read_text())["score"] == 0
     assert "did you forget a `return`" in (tmp_path / "r.html").read_text().lower()
+
+
+# --- the quick exit of `grade` (cli.run): exit handlers run, output is flushed, only the module tear-down is skipped
+
+@pytest.mark.parametrize("submission, code", [("link", 1), ("correct", 0)])
+def test_the_grade_command_exits_quickly_yet_cleans_up_and_flushes(tmp_path, repo, submission, code):
+    from conftest import reference_source
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    target = tmp_path / "real.py"
+    target.write_text(reference_source("conv"))
+    path = tmp_path / "exercise_2.py"
+    if submission == "link":  # unusable: graded without a worker, so the spare spawned ahead is never adopted
+        path.symlink_to(target)
+    else:
+        path.write_text(target.read_text())
+    env = dict(os.environ, PYTHONPATH=str(repo), TMPDIR=str(private_tmp), NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "grader", "exercise-2", "--submission", str(path), "--workspace",
+                           str(tmp_path / "ws"), "--sandbox", "standard"], capture_output=True, text=True, env=env,
+                          cwd=repo, timeout=120)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith(("Stuck?", "Solved!", "Next", "All ")), done.stdout
+    assert not list(private_tmp.glob("grade-worker-*"))  # the spare worker was ended and its folder removed
+    assert json.loads((tmp_path / "ws" / "reports" / "exercise-2.json").read_text())["tests"]
