@@ -149,10 +149,7 @@ class Evaluator:
             message = verdict.brief if case.hidden else verdict.message
             diagnosis = self._diagnose(case, args, expected_parts, got, labels.index(label), label, tolerance)
             if diagnosis is not None:
-                result.details["diagnosis"] = diagnosis.to_json(case.hidden)
-                if diagnosis.source == "declared":
-                    result.details["misconception"] = diagnosis.name
-                message += diagnosis.note(case.hidden)
+                message += diagnosis.attach(result.details, case.hidden)
             elif case.hidden:
                 message += " Inputs of hidden cases are not shown; a public case with similar features shows details."
             return set_outcome(result, Outcome.FAILED, verdict.kind, message)
@@ -172,9 +169,7 @@ class Evaluator:
             result.details["diagnosis"] = diagnosis.to_json(case.hidden)
             set_outcome(result, Outcome.FAILED, Kind.MUTATION, mutation_message(changed, names, case.hidden))
         elif "diagnosis" not in result.details:
-            diagnosis = mutation_diagnosis(changed, names, case.hidden)
-            result.details["diagnosis"] = diagnosis.to_json(case.hidden)
-            result.message += diagnosis.note(case.hidden)
+            result.message += mutation_diagnosis(changed, names, case.hidden).attach(result.details, case.hidden)
 
     def _check_gradient(self, result: CaseResult, case: Case, args: dict, expected: Any,
                         got: list) -> CaseResult:

@@ -166,10 +166,7 @@ def _assertion_failed(evaluator, case: Case, result: CaseResult, said: str | Non
     differing = _differing(evaluator, calls)
     diagnosis = evaluator.diagnose_call(case, differing[0], differing[1]) if differing else None
     if diagnosis is not None:
-        result.details["diagnosis"] = diagnosis.to_json(case.hidden)
-        if diagnosis.source == "declared":
-            result.details["misconception"] = diagnosis.name
-        message += diagnosis.note(case.hidden)
+        message += diagnosis.attach(result.details, case.hidden)
     elif case.hidden:
         message += " Inputs of hidden checks are not shown; a public case with similar features shows details."
     set_outcome(result, Outcome.FAILED, Kind.VALUES, message)

@@ -40,6 +40,14 @@ class Diagnosis:
         evidence = (self.hidden_evidence or "") if hidden else self.evidence
         return {"name": self.name, "explanation": self.explanation, "evidence": evidence, "source": self.source}
 
+    def attach(self, details: dict, hidden: bool) -> str:
+        """Record the diagnosis in a failing case's details (a declared mistake by name as its misconception too);
+        returns what the case's message ends with."""
+        details["diagnosis"] = self.to_json(hidden)
+        if self.source == "declared":
+            details["misconception"] = self.name
+        return self.note(hidden)
+
     def note(self, hidden: bool) -> str:
         """What a case's message ends with: the evidence, then the explanation."""
         evidence = (self.hidden_evidence or "") if hidden else self.evidence
