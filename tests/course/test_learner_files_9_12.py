@@ -1,6 +1,7 @@
-"""Realistic learner files for exercises 11 (conv2d_general) and 12 (numerical_gradient), graded for real: correct
-ones in any style earn every point (tests/correct/e11_*.py, e12_*.py), wrong ones lose points and get their mistake
-named (tests/mistakes/e11_*.py, e12_*.py)."""
+"""Realistic learner files for exercises 9 to 12 (receptive_field, global_avg_pool, conv2d_general,
+numerical_gradient), graded for real: correct ones in any style earn every point (tests/correct/e9_*.py ...), wrong
+ones lose points and get their mistake named (tests/mistakes/e9_*.py ...). What only exercises 11 and 12 show is in
+test_conv_general_learners.py."""
 
 from __future__ import annotations
 
@@ -9,12 +10,26 @@ from pathlib import Path
 import pytest
 
 from grader.grading.runner import grade
-from grader.results import Kind, Outcome
+from grader.results import Outcome
 from grader.spec.catalog import find_exercise
 
 TESTS = Path(__file__).resolve().parents[1]
-CORRECT = sorted(path.name for pattern in ("e11_*.py", "e12_*.py") for path in (TESTS / "correct").glob(pattern))
+PREFIXES = ("e9_", "e10_", "e11_", "e12_")
+CORRECT = sorted(path.name for prefix in PREFIXES for path in (TESTS / "correct").glob(f"{prefix}*.py"))
 MISTAKES = {
+    "e9_kernels_added.py": "kernel sizes added without the jump",
+    "e9_jump_first.py": "jump updated before the field grows",
+    "e9_stride_alone.py": "strides not compounded",
+    "e9_no_dilation.py": "dilation ignored",
+    "e9_padding_in_cells.py": "padding not scaled by the jump",
+    "e9_centre_start.py": "start given as the centre",
+    "e10_sum.py": "sum instead of mean",
+    "e10_keepdims.py": "pooled axes kept",
+    "e10_flatten_mean.py": "channels averaged too",
+    "e10_max.py": "max instead of mean",
+    "e10_floor_division.py": "floor division",
+    "e10_batch_axis.py": "batch averaged too",
+    "e10_wrong_axes.py": "channels and rows averaged",
     "e11_dilation_on_image.py": "dilation applied to the image",
     "e11_no_dilation.py": "dilation ignored",
     "e11_round_robin.py": "filters dealt to groups in turn",
@@ -37,7 +52,7 @@ def exercise_of(name: str):
 
 
 def test_there_are_enough_files_of_each_kind():
-    for prefix in ("e11_", "e12_"):
+    for prefix in PREFIXES:
         assert sum(name.startswith(prefix) for name in CORRECT) >= 5
         assert sum(name.startswith(prefix) for name in MISTAKES) >= 5
 
@@ -56,27 +71,11 @@ def test_mistake_is_named_with_its_advice(name, mistake):
     failing = [case for case in result.cases if case.outcome != Outcome.PASSED]
     assert failing and result.score < result.max_score
     named = {case.details.get("misconception") for case in failing} - {None}
-    assert named == {mistake}, [case.message for case in failing]
+    # on a one-image one-channel case, averaging over the batch or over the channels gives the same single number
+    also = {"channels averaged too"} if mistake == "batch averaged too" else set()
+    assert mistake in named and named <= {mistake} | also, [case.message for case in failing]
     explanation = next(item.explanation for item in exercise.misconceptions if item.name == mistake)
     assert any(explanation[1:] in case.message for case in failing if case.visibility == "visible")
     for case in failing:
         if case.visibility == "hidden":  # hidden cases never show their inputs
             assert not case.details.get("inputs")
-
-
-def test_a_depthwise_kernel_broadcast_over_every_channel_crashes_where_groups_are_not_depthwise():
-    """The learner's broadcast only works when each filter has one channel; elsewhere the crash names the line."""
-    result = grade(exercise_of("e11_"), TESTS / "mistakes" / "e11_depthwise_broadcast.py")
-    crashed = {case.name: case.message for case in result.cases if case.kind == Kind.EXCEPTION}
-    assert "groups 2 split channels and filters" in crashed
-    assert "could not be broadcast" in crashed["groups 2 split channels and filters"]
-
-
-def test_changing_the_callers_x_is_reported_even_where_the_values_are_right():
-    """Elementwise f: an element left at x - eps does not change the other elements' differences, so the values
-    pass, and the changed input is what costs the case."""
-    result = grade(exercise_of("e12_"), TESTS / "mistakes" / "e12_not_restored.py")
-    by_name = {case.name: case for case in result.cases}
-    cube = by_name["cube of three numbers"]
-    assert cube.kind == Kind.MUTATION and not cube.passed
-    assert "changed its input x" in cube.message and "x[0] was 0.5 before the call" in cube.message
