@@ -1,4 +1,5 @@
-"""exercise-2 (conv2d): properties graded as properties. Format: docs/exercise-format.md, "Instructor checks"."""
+"""exercise-2 (conv2d) and exercise-8 (conv2d_fast, the same layer): properties graded as properties.
+Format: docs/exercise-format.md, "Instructor checks"."""
 
 import numpy as np
 import pytest
