@@ -82,6 +82,21 @@ limits: {{case_seconds: {case_seconds}, total_seconds: {total_seconds}, import_s
     return text
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write each relative path's text under `root` (folders made as needed); returns `root`."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def use_course(tmp_path: Path, monkeypatch, definitions: dict[str, str]) -> Path:
+    """A course in tmp_path/course holding these exercise definitions (id -> YAML text), in use for this test."""
+    root = write_files(tmp_path / "course", {f"exercises/{ident}.yaml": text for ident, text in definitions.items()})
+    monkeypatch.setenv("CNN_GRADER_COURSE", str(root))
+    return root
+
+
 def strict_prefix_for(tool: str, monkeypatch) -> list[str]:
     """Strict mode's command with `tool` alone. Skips only where the tool is missing or the kernel refuses its
     namespaces; where the tool works, a jail that fails to start is a failure, never a skip."""

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import tiny_flatten_yaml
+from conftest import tiny_flatten_yaml, use_course, write_files
 
 TINY = tiny_flatten_yaml(case_seconds=0.3, total_seconds=1, full=True)
 
@@ -31,15 +31,8 @@ POINTS = {"small batch": 1, "worth two": 2, "hidden large": 1}
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    root = tmp_path / "course"
-    (root / "exercises").mkdir(parents=True)
-    (root / "exercises" / "tiny-flatten.yaml").write_text(TINY)
-    monkeypatch.setenv("CNN_GRADER_COURSE", str(root))
-    subs = tmp_path / "subs"
-    for name, text in LEARNERS.items():
-        (subs / name).parent.mkdir(parents=True, exist_ok=True)
-        (subs / name).write_text(text)
-    return subs
+    use_course(tmp_path, monkeypatch, {"tiny-flatten": TINY})
+    return write_files(tmp_path / "subs", LEARNERS)
 
 
 def gradebook(out: Path) -> dict:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import tiny_flatten_yaml
+from conftest import tiny_flatten_yaml, use_course, write_files
 
 from grader.batch.discover import discover
 from grader.errors import UsageError
@@ -41,16 +41,8 @@ LEARNERS = {
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    root = tmp_path / "course"
-    (root / "exercises").mkdir(parents=True)
-    (root / "exercises" / "tiny-flatten.yaml").write_text(tiny_flatten_yaml(case_seconds=0.5, total_seconds=2,
-                                                                            full=True))
-    monkeypatch.setenv("CNN_GRADER_COURSE", str(root))
-    subs = tmp_path / "subs"
-    for name, text in LEARNERS.items():
-        (subs / name).parent.mkdir(parents=True, exist_ok=True)
-        (subs / name).write_text(text)
-    return subs
+    use_course(tmp_path, monkeypatch, {"tiny-flatten": tiny_flatten_yaml(case_seconds=0.5, total_seconds=2, full=True)})
+    return write_files(tmp_path / "subs", LEARNERS)
 
 
 def gradebook(out: Path) -> dict:

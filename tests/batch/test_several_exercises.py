@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import tiny_flatten_yaml
+from conftest import tiny_flatten_yaml, use_course, write_files
 
 from grader.batch.command import Progress
 
@@ -21,19 +21,12 @@ WRONG = "def flatten(x, start_dim=1):\n    return x.reshape(-1)\n"
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    root = tmp_path / "course"
-    (root / "exercises").mkdir(parents=True)
-    (root / "exercises" / "tiny-flatten.yaml").write_text(TINY)
-    (root / "exercises" / "tiny-again.yaml").write_text(AGAIN)
-    monkeypatch.setenv("CNN_GRADER_COURSE", str(root))
+    use_course(tmp_path, monkeypatch, {"tiny-flatten": TINY, "tiny-again": AGAIN})
     return tmp_path
 
 
 def write(files: dict[str, str], root: Path) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
+    return write_files(root, files)
 
 
 def summary(out: Path) -> dict:

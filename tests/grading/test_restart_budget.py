@@ -9,12 +9,18 @@ from grader.sandbox.client import Reply
 from grader.spec.catalog import find_exercise
 
 
-def test_a_restart_cut_short_is_not_run_for_the_budget_not_a_slow_import(tmp_path):
+def started(tmp_path) -> tuple:
+    """Exercise 2 and an evaluator of a correct file, its worker started."""
     exercise = find_exercise("exercise-2")
     submission = tmp_path / "exercise_2.py"
     submission.write_text(reference_source("conv"))
     evaluator = Evaluator(exercise, submission, sandbox="standard")
     evaluator.start()
+    return exercise, evaluator
+
+
+def test_a_restart_cut_short_is_not_run_for_the_budget_not_a_slow_import(tmp_path):
+    exercise, evaluator = started(tmp_path)
     try:
         first = evaluator.evaluate(exercise.cases[0])
         evaluator.worker.wait_loaded = lambda: Reply("timeout", detail="the exercise's time budget is used up")
@@ -27,11 +33,7 @@ def test_a_restart_cut_short_is_not_run_for_the_budget_not_a_slow_import(tmp_pat
 
 
 def test_a_file_that_never_imported_in_time_is_still_a_slow_import(tmp_path):
-    exercise = find_exercise("exercise-2")
-    submission = tmp_path / "exercise_2.py"
-    submission.write_text(reference_source("conv"))
-    evaluator = Evaluator(exercise, submission, sandbox="standard")
-    evaluator.start()
+    exercise, evaluator = started(tmp_path)
     try:
         evaluator.worker.wait_loaded = lambda: Reply("timeout", detail="import took too long")
         only = evaluator.evaluate(exercise.cases[0])
