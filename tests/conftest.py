@@ -82,6 +82,21 @@ limits: {{case_seconds: {case_seconds}, total_seconds: {total_seconds}, import_s
     return text
 
 
+@pytest.fixture
+def worker_pids(monkeypatch):
+    """The pid of every worker the grader starts (their sessions must be empty afterwards)."""
+    from grader.sandbox import client
+    pids = []
+    start = client.Worker.start
+
+    def recording(self):
+        start(self)
+        if self.proc is not None:
+            pids.append(self.proc.pid)
+    monkeypatch.setattr(client.Worker, "start", recording)
+    return pids
+
+
 def write_files(root: Path, files: dict[str, str]) -> Path:
     """Write each relative path's text under `root` (folders made as needed); returns `root`."""
     for name, text in files.items():

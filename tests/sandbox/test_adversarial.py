@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.results import Kind, Outcome
-from grader.sandbox import client, launch
+from grader.sandbox import launch
 from grader.spec.catalog import exercise_paths, find_exercise
 from grader.reports.html import render_html
 from grader.grading.runner import grade
@@ -103,20 +103,6 @@ def _live_processes() -> dict[int, tuple[str, int]]:
             if fields[0] not in "ZX":
                 found[int(name)] = (cmdline, int(fields[3]))
     return found
-
-
-@pytest.fixture
-def worker_pids(monkeypatch):
-    """The pid of every worker the grader starts (their sessions must be empty afterwards)."""
-    pids = []
-    start = client.Worker.start
-
-    def recording(self):
-        start(self)
-        if self.proc is not None:
-            pids.append(self.proc.pid)
-    monkeypatch.setattr(client.Worker, "start", recording)
-    return pids
 
 
 def _submission(tmp_path: Path, name: str) -> Path:

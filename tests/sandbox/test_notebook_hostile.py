@@ -15,7 +15,6 @@ import pytest
 
 from grader.grading.runner import grade
 from grader.results import Kind
-from grader.sandbox import client
 from grader.spec.catalog import find_exercise
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,19 +27,6 @@ def exercise():
     full = find_exercise("exercise-2")
     limits = dataclasses.replace(full.limits, case_seconds=2, total_seconds=6, import_seconds=3)
     return dataclasses.replace(full, cases=tuple(case for case in full.cases if case.name in CASES), limits=limits)
-
-
-@pytest.fixture
-def worker_pids(monkeypatch):
-    pids = []
-    start = client.Worker.start
-
-    def recording(self):
-        start(self)
-        if self.proc is not None:
-            pids.append(self.proc.pid)
-    monkeypatch.setattr(client.Worker, "start", recording)
-    return pids
 
 
 def _solutions_digest() -> dict:
