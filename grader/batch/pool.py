@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import signal
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from ..reports.gradebook import Status, status_of
@@ -16,9 +17,12 @@ from .outdir import write_learner
 
 
 def grade_learner(exercise: Exercise, learner: Learner, out: Path, seed: int | None,
-                  sandbox: str = "standard") -> str:
-    """Grade, write result.json and report.html atomically, then the done marker; return the status."""
+                  sandbox: str = "standard", session=None) -> str:
+    """Grade (in `session`, a batch grading process's pytest session, when given), write result.json and
+    report.html atomically, then the done marker; return the status."""
     from ..grading.runner import grade
+    if session is not None:
+        grade = partial(grade, session=session)
     if learner.file is None:
         result = missing_file_result(exercise, why_missing(exercise, learner.source))
     elif learner.lone:  # the worker copies sibling .py files: a lone file must not see other learners' files
@@ -76,7 +80,8 @@ def _on_signal(signum, frame):
 
 
 def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: int, sandbox: str) -> None:
-    """A long-lived grading process: pytest, NumPy and the references load once, then many learners.
+    """A long-lived grading process: pytest, NumPy and the references load once, then many learners are graded in
+    one pytest session.
 
     In the standard sandbox each learner's worker is forked from a zygote that imported NumPy once."""
     from ..sandbox import zygote
@@ -86,18 +91,25 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
         if sandbox == "standard":
             zygote.enable()
         from ..grading.references import remember_references
+        from ..grading.runner import serve
         from ..spec.loader import load_exercise
         remember_references()
         exercise = load_exercise(exercise_path)
-        while not _STOP["now"]:
-            learner = tasks.get()
-            if learner is None:
-                return
+
+        def learners():
+            while not _STOP["now"]:
+                learner = tasks.get()
+                if learner is None:
+                    return
+                yield partial(grade_one, learner)
+
+        def grade_one(learner: Learner, session) -> None:
             events.put(("start", index, learner.id, "", 0))
-            status = grade_learner(exercise, learner, Path(out), seed, sandbox)
-            if _STOP["now"]:
-                return
-            events.put(("done", index, learner.id, status, peak_rss_mib()))
+            status = grade_learner(exercise, learner, Path(out), seed, sandbox, session)
+            if not _STOP["now"]:
+                events.put(("done", index, learner.id, status, peak_rss_mib()))
+
+        serve(exercise, learners())
     except KeyboardInterrupt:
         return
     finally:

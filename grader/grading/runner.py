@@ -8,6 +8,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..errors import UsageError
 from ..results import LOAD_FAILURES, GradeResult, Kind, Outcome, leading_cause, lost_case, unusable_file_cases
@@ -20,7 +21,11 @@ from ..sandbox.reaper import GradingSubreaper
 from ..spec.model import Exercise
 from .evaluate import Evaluator
 
+if TYPE_CHECKING:  # plugin.py imports pytest, which a grading loads only once its worker is starting
+    from .plugin import GradingPlugin
+
 _HERE = Path(__file__).resolve().parent
+# The plugin collects the cases itself: no test file is named, and none is looked for.
 _PYTEST_ARGS = ["-c", str(_HERE / "pytest-grading.ini"), "--rootdir", str(_HERE), "--noconftest",
                 "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:logging", "-p", "no:doctest",
                 "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "-p", "no:faulthandler",
@@ -37,8 +42,9 @@ _PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "P
 
 
 def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_as: str = "",
-          sandbox: str = "standard") -> GradeResult:
-    """Grade a .py file, or the definitions of a notebook (.ipynb: a broken one gets a 0-point result)."""
+          sandbox: str = "standard", session: GradingPlugin | None = None) -> GradeResult:
+    """Grade a .py file, or the definitions of a notebook (.ipynb: a broken one gets a 0-point result); the cases
+    run in `session` (see `serve`) when given, else in a pytest session of their own."""
     started = time.monotonic()
     shown_as = shown_as or str(submission)
     _check_seed(exercise, seed)
@@ -49,14 +55,16 @@ def grade(exercise: Exercise, submission: Path, seed: int | None = None, shown_a
         except UsageError as err:
             problem = err.message
         else:
-            return grade_cells(exercise, cells, shown_as, seed, sandbox, siblings=Path(submission).parent)
+            return grade_cells(exercise, cells, shown_as, seed, sandbox, siblings=Path(submission).parent,
+                               session=session)
     if problem:
         return _result(exercise, unusable_file_cases(exercise, problem), shown_as, seed, started, summary=problem)
-    return _grade_file(exercise, Path(submission), seed, shown_as, sandbox, started)
+    return _grade_file(exercise, Path(submission), seed, shown_as, sandbox, started, session=session)
 
 
 def grade_cells(exercise: Exercise, cells: list[Cell], shown_as: str, seed: int | None = None,
-                sandbox: str = "standard", siblings: Path | None = None) -> GradeResult:
+                sandbox: str = "standard", siblings: Path | None = None,
+                session: GradingPlugin | None = None) -> GradeResult:
     """Grade what notebook cells define (imports, definitions, simple constants; their other code never runs):
     written as the exercise's file (exercise_2.py) into a private folder, with the .py files of `siblings` (the
     notebook's folder) beside it. Messages, tracebacks and diagnoses name cells ("cell 4, line 2") by their labels;
@@ -75,7 +83,7 @@ def grade_cells(exercise: Exercise, cells: list[Cell], shown_as: str, seed: int 
         path.write_text(code.source, encoding="utf-8")
         if siblings is not None and siblings.is_dir():
             copy_siblings(siblings, folder, skip=path.name)
-        result = _grade_file(exercise, path, seed, shown_as, sandbox, started, code)
+        result = _grade_file(exercise, path, seed, shown_as, sandbox, started, code, session)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result.notes.insert(0, code.note(shown_as))
@@ -88,19 +96,17 @@ def _check_seed(exercise: Exercise, seed: int | None) -> None:
 
 
 def _grade_file(exercise: Exercise, submission: Path, seed: int | None, shown_as: str, sandbox: str,
-                started: float, cells: Definitions | None = None) -> GradeResult:
+                started: float, cells: Definitions | None = None, session: GradingPlugin | None = None) -> GradeResult:
     with GradingSubreaper() as adopter:  # orphans of the worker's processes come back here, not to init
         evaluator = Evaluator(exercise, submission, seed, shown_as, sandbox, cells)  # UsageError: strict unavailable
         evaluator.start()  # the worker imports NumPy on the other core while this process sets pytest up
         try:
-            from ..reports.html import report_template
-            report_template()  # the worker needs ~0.3 s to start: load the report template meanwhile
-            import pytest
-
-            from .plugin import PLUGIN_NAME, GradingPlugin
-            plugin = GradingPlugin(evaluator, exercise.cases)
-            with _environment(_PYTEST_ENV):
-                _run_pytest(pytest, plugin, PLUGIN_NAME)
+            if session is None:
+                from ..reports.html import report_template
+                report_template()  # the worker needs ~0.3 s to start: load the report template meanwhile
+                results = run_cases(exercise, evaluator)
+            else:
+                results = session.run(evaluator)
             from .showcase import run_showcase
             # unscored: the learner's function on a picture, for the report; not after cases ran out of time
             extras = {} if evaluator.pace.stopped else run_showcase(evaluator)
@@ -108,7 +114,7 @@ def _grade_file(exercise: Exercise, submission: Path, seed: int | None, shown_as
             evaluator.close()
         if not adopter.sweep():  # a survivor could rewrite the result or the report once they are written
             raise RuntimeError("processes started by the submission could not all be stopped")
-    cases = [plugin.results.get(case.name) or lost_case(case) for case in exercise.cases]
+    cases = [results.get(case.name) or lost_case(case) for case in exercise.cases]
     evaluator.settle(cases)
     result = _result(exercise, cases, shown_as, seed, started)
     result.extras.update(extras)
@@ -118,19 +124,26 @@ def _grade_file(exercise: Exercise, submission: Path, seed: int | None, shown_as
     return result
 
 
-def _run_pytest(pytest, plugin, name: str) -> None:
-    interrupted = []
+def run_cases(exercise: Exercise, evaluator: Evaluator) -> dict:
+    """Every case of the exercise on one submission, in a pytest session of its own; the results by case name."""
+    results: dict = {}
+    serve(exercise, [lambda session: results.update(session.run(evaluator))])
+    return results
 
-    class Register:  # registers the plugin under a known name so the test module can find it
-        @staticmethod
-        def pytest_configure(config):
-            config.pluginmanager.register(plugin, name)
 
-        @staticmethod
-        def pytest_keyboard_interrupt(excinfo):
-            interrupted.append(True)
-    pytest.main([*_PYTEST_ARGS, str(_HERE / "case_tests.py")], plugins=[Register()])
-    if interrupted:  # pytest swallows Ctrl-C; pass it on so `grade` and `grade watch` stop
+def serve(exercise: Exercise, work: Iterable[Callable[[GradingPlugin], None]]) -> None:
+    """One pytest session over the exercise's cases, in which each piece of `work` is called with the session
+    (`session.run(evaluator)` grades one submission). What a piece of work raises is raised here once pytest has
+    finished, and so is Ctrl-C, which pytest swallows."""
+    import pytest
+
+    from .plugin import GradingPlugin
+    plugin = GradingPlugin(exercise.cases, work)
+    with _environment(_PYTEST_ENV):
+        pytest.main(list(_PYTEST_ARGS), plugins=[plugin])
+    if plugin.error is not None:
+        raise plugin.error
+    if plugin.interrupted:  # so that `grade`, `grade watch` and a batch stop
         raise KeyboardInterrupt
 
 
