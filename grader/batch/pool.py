@@ -83,13 +83,13 @@ def _grading_process(exercise_path: str, seed, out: str, tasks, events, index: i
     """A long-lived grading process: pytest, NumPy and the references load once, then many learners are graded in
     one pytest session.
 
-    In the standard sandbox each learner's worker is forked from a zygote that imported NumPy once."""
+    Each learner's worker is forked from a zygote that imported NumPy once (in strict mode, inside the one jail
+    the zygote runs in)."""
     from ..sandbox import zygote
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
-        if sandbox == "standard":
-            zygote.enable()
+        zygote.enable(sandbox)
         from ..grading.references import remember_references
         from ..grading.runner import serve
         from ..spec.loader import load_exercise

@@ -84,7 +84,8 @@ class Worker:
     def _spawn(self) -> None:
         """The process in its sandbox and limits, with Python and NumPy loaded, waiting to be told what to import;
         its work folder is still empty."""
-        self.workdir = tempfile.mkdtemp(prefix="grade-worker-")
+        # in a strict batch grading process, inside the jail its zygote runs in
+        self.workdir = zygote.jail_workdir(self.sandbox) or tempfile.mkdtemp(prefix="grade-worker-")
         self._folder_fd = open_folder(self.workdir)
         env = worker_env(self.workdir)
         cpu_seconds = int(self.limits.total_seconds + self.limits.import_seconds) + 5
@@ -92,7 +93,7 @@ class Worker:
         stderr = open(os.path.join(self.workdir, ".stderr"), "wb")
         try:
             # in a batch grading process: fork from the pre-imported zygote (None otherwise)
-            self.proc = zygote.spawn(self.workdir, env, limits, stderr.fileno()) if not self._prefix else None
+            self.proc = zygote.spawn(self.workdir, env, limits, stderr.fileno(), self.sandbox)
             if self.proc is None:
                 command = strict_command(self.workdir, WORKER_SOURCE) if self._prefix \
                     else worker_command(standard_site(), WORKER_SOURCE)
@@ -236,7 +237,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 pass
         output = _tail(self._folder_fd, ".output", self.limits.output_chars) if self._folder_fd is not None else ""
-        if self._prefix and code is not None and 128 < code < 160:
+        if self._prefix and not isinstance(self.proc, zygote.Child) and code is not None and 128 < code < 160:
             code = 128 - code  # bwrap and unshare report a child's death by signal N as exit 128 + N
         detail = describe_exit(code, self.limits)
         self.kill()
@@ -337,6 +338,13 @@ def copy_siblings(folder: Path, workdir: Path, skip: str) -> None:
 
 def _kill_everything(proc: subprocess.Popen) -> None:
     """Kill the worker's whole tree: descendants first (while the supervisor still adopts orphans), then it."""
+    if isinstance(proc, zygote.Child) and proc.jailed:  # its pid is the jail's: the zygote kills the tree
+        proc.kill()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - the zygote kills before it reads another request
+            pass
+        return
     kill_tree(proc.pid)
     try:
         os.killpg(proc.pid, signal.SIGKILL)

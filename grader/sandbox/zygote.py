@@ -1,23 +1,28 @@
-"""A pre-imported worker ("zygote") per batch grading process: it forks each learner's fresh, limited worker."""
+"""A pre-imported worker ("zygote") per batch grading process: it forks each learner's fresh, limited worker.
+
+In strict mode the zygote runs inside the jail, built once around the zygote's folder: each learner's work folder is
+a fresh folder inside it, and before each learner the zygote kills whatever the previous one left running and the
+grader empties the folder (the only place in the jail a learner can write). The jail's process ids are not the
+grader's, so a jailed learner's processes are killed by the zygote, never by pid from outside."""
 
 from __future__ import annotations
 
 import json
 import os
 import select
-import shutil
 import socket
 import subprocess
 import tempfile
 import time
 
-from .launch import WORKER_SOURCE, standard_site, worker_command, worker_env
+from .launch import WORKER_SOURCE, remove_workdir, standard_site, strict_command, worker_command, worker_env
+from .workdir import remove_folder
 
 FIRST_SPAWN_SECONDS = 15.0  # the first request also waits for the zygote's own start-up (Python + NumPy)
 SPAWN_SECONDS = 5.0
 MAX_STARTS = 4  # zygotes one grading process may start; after that every worker is spawned directly
 
-_state: dict = {"enabled": False, "zygote": None, "starts": 0, "lifeline": None}
+_state: dict = {"enabled": False, "zygote": None, "starts": 0, "lifeline": None, "sandbox": "standard"}
 
 
 class ZygoteError(Exception):
@@ -27,22 +32,43 @@ class ZygoteError(Exception):
 class Zygote:
     """The grader's end of one zygote process (zygote_server.py is the other end)."""
 
-    def __init__(self, lifeline: int):
+    def __init__(self, lifeline: int, sandbox: str = "standard"):
         self.lifeline = lifeline
+        self.sandbox = sandbox
+        self.jailed = sandbox == "strict"
         self.exited: dict[int, int] = {}  # pid -> wait status, reported by the zygote, not yet asked for
         self.spawned = 0
         self.folder = tempfile.mkdtemp(prefix="grade-zygote-")
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self.proc = subprocess.Popen(worker_command(standard_site(), WORKER_SOURCE, "zygote"), stdin=theirs,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder,
-                                         env=worker_env(self.folder), start_new_session=True)
-        except OSError:
+            if self.jailed:
+                os.chmod(self.folder, 0o755)  # graded by root, a worker with a uid of its own passes through it
+                command = strict_command(self.folder, WORKER_SOURCE, "zygote")
+            else:
+                command = worker_command(standard_site(), WORKER_SOURCE, "zygote")
+            self.proc = subprocess.Popen(command, stdin=theirs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         cwd=self.folder, env=worker_env(self.folder), start_new_session=True)
+        except (OSError, ValueError):
             self.sock.close()
-            shutil.rmtree(self.folder, ignore_errors=True)
-            raise
+            remove_workdir(self.folder)
+            raise OSError("the zygote could not be started") from None
         finally:
             theirs.close()
+
+    def new_workdir(self) -> str:
+        """A jailed zygote's next learner folder: the zygote first kills what the last learner left running, then
+        everything that learner wrote in the zygote's folder is removed. Raises ZygoteError."""
+        seconds = SPAWN_SECONDS if self.spawned else FIRST_SPAWN_SECONDS
+        try:
+            self.sock.settimeout(seconds)
+            self.sock.send(json.dumps({"op": "clear"}).encode())
+            self._receive("cleared", None, time.monotonic() + seconds)
+            for name in os.listdir(self.folder):
+                if not remove_folder(os.path.join(self.folder, name)):
+                    raise ZygoteError(f"a previous learner's {name} could not be removed")
+            return tempfile.mkdtemp(prefix="grade-worker-", dir=self.folder)
+        except OSError as err:
+            raise ZygoteError(str(err) or type(err).__name__) from None
 
     def spawn(self, workdir: str, env: dict, limits: dict, stderr_fd: int) -> "Child":
         """Ask for a fresh supervisor+worker in `workdir`; returns a Popen look-alike, or raises ZygoteError."""
@@ -96,7 +122,7 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove_workdir(self.folder)  # and, for unshare, the empty mount point of a jailed zygote's root
 
     def _receive(self, key: str, pid: int | None, deadline: float) -> int:
         """Read messages until `key` (for `pid`, if given) arrives; exit reports for others are kept."""
@@ -105,7 +131,7 @@ class Zygote:
                 raise ZygoteError("the zygote was stopped")
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self.sock], [], [], remaining)[0]:
-                if key == "spawned":
+                if key != "exited":
                     raise ZygoteError("the zygote did not answer in time")
                 raise TimeoutError
             try:
@@ -114,8 +140,8 @@ class Zygote:
                 raise ZygoteError("the zygote is gone or sent garbage") from None
             if "exited" in message:
                 self.exited[message["exited"]] = message["status"]
-            if key == "spawned" and "spawned" in message:
-                return message["spawned"]
+            if key != "exited" and key in message:  # "spawned": the pid; "cleared"
+                return message[key]
             if key == "exited" and pid in self.exited:
                 return self.exited.pop(pid)
 
@@ -134,19 +160,27 @@ class Child:
                 self.returncode = os.waitstatus_to_exitcode(status)  # -N for signal N, as Popen reports it
         return self.returncode
 
+    @property
+    def jailed(self) -> bool:
+        """True when the pid is the jail's: only the zygote can kill this worker's processes."""
+        return self.zygote.jailed
+
     def kill(self) -> None:
+        """SIGKILL the supervisor and everything under it (the zygote kills the tree, then the supervisor)."""
         if self.returncode is None:
             self.zygote.kill(self.pid)
 
 
 # --- the grading process's zygote ------------------------------------------------------------------------
 
-def enable() -> None:
-    """Serve this process's standard-sandbox workers from a zygote from now on (a batch grading process)."""
+def enable(sandbox: str = "standard") -> None:
+    """Serve this process's workers of `sandbox` from a zygote from now on (a batch grading process)."""
     if _state["lifeline"] is None:
         _state["lifeline"] = os.pipe()  # never written: its read end turns readable when this process dies
-    if not _state["enabled"]:
-        _state.update(enabled=True, starts=0)
+    if not _state["enabled"] or _state["sandbox"] != sandbox:
+        if _state["zygote"] is not None:
+            _drop()
+        _state.update(enabled=True, starts=0, sandbox=sandbox)
     _current()  # start now: the zygote imports NumPy while this process sets itself up
 
 
@@ -162,10 +196,25 @@ def disable() -> None:
         _state["lifeline"] = None
 
 
-def spawn(workdir: str, env: dict, limits: dict, stderr_fd: int) -> Child | None:
-    """A worker forked by this process's zygote, or None: spawn it directly (not enabled, or the zygote failed)."""
+def jail_workdir(sandbox: str) -> str | None:
+    """A fresh work folder inside the jail of this process's strict zygote, emptied of the last learner's files;
+    None when no jailed zygote serves `sandbox` (the caller makes a folder of its own)."""
     zygote = _current()
-    if zygote is None:
+    if zygote is None or not zygote.jailed or zygote.sandbox != sandbox:
+        return None
+    try:
+        return zygote.new_workdir()
+    except ZygoteError:
+        _drop()
+        return None
+
+
+def spawn(workdir: str, env: dict, limits: dict, stderr_fd: int, sandbox: str = "standard") -> Child | None:
+    """A worker forked by this process's zygote, or None: spawn it directly (not enabled, another sandbox, a
+    folder outside a jailed zygote's, or the zygote failed)."""
+    zygote = _current()
+    if zygote is None or zygote.sandbox != sandbox \
+            or (zygote.jailed and os.path.dirname(workdir) != zygote.folder):
         return None
     try:
         return zygote.spawn(workdir, env, limits, stderr_fd)
@@ -184,7 +233,7 @@ def _current() -> Zygote | None:
     if zygote is None and _state["starts"] < MAX_STARTS:
         _state["starts"] += 1
         try:
-            zygote = _state["zygote"] = Zygote(_state["lifeline"][0])
+            zygote = _state["zygote"] = Zygote(_state["lifeline"][0], _state["sandbox"])
         except OSError:
             return None
     return zygote

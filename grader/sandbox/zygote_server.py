@@ -48,7 +48,11 @@ def zygote_main():
                     live.add(pid)
                     control.send(json.dumps({"spawned": pid}).encode())
                 elif request["op"] == "kill" and request["pid"] in live:
-                    os.kill(request["pid"], signal.SIGKILL)  # not reaped yet, so the pid is still ours
+                    kill_tree(request["pid"])  # not reaped yet, so the pid is still ours
+                    os.kill(request["pid"], signal.SIGKILL)
+                elif request["op"] == "clear":  # before the next learner's folder is made: nothing may write in it
+                    _kill_strays(live)
+                    control.send(json.dumps({"cleared": True}).encode())
             except (ValueError, KeyError, TypeError):
                 pass  # only the grader holds the other end; a malformed request is dropped, not obeyed
             finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import reference_source, tiny_flatten_yaml
+from conftest import reference_source, strict_prefix_for, tiny_flatten_yaml
 from grader.results import Outcome
 from grader.sandbox import client, launch, zygote
 from grader.spec.catalog import find_exercise
@@ -84,6 +84,15 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
 MISCHIEF_CASES = {"timeout": 4, "os exit": 6, "segfault": 7, "after the crashes": 3}
 ALLOWED_ENV = {"PATH", "HOME", "TMPDIR", "LANG", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                "PYTHONDONTWRITEBYTECODE", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}
+
+
+@pytest.fixture(params=["standard", "bwrap", "unshare"])
+def sandbox(request, monkeypatch) -> str:
+    """The sandbox a zygote serves: standard, or strict with one tool (the zygote then runs inside the jail)."""
+    if request.param == "standard":
+        return "standard"
+    monkeypatch.setitem(launch._strict_cache, "prefix", strict_prefix_for(request.param, monkeypatch))
+    return "strict"
 
 
 @pytest.fixture
@@ -176,7 +185,7 @@ def test_the_zygote_runs_with_no_grader_paths_or_secrets(tmp_path, monkeypatch):
     assert not os.path.exists(f"/proc/{pid}")  # stopped and reaped by disable()
 
 
-def test_crashes_and_timeouts_are_reported_exactly_as_without_a_zygote(tmp_path):
+def test_crashes_and_timeouts_are_reported_exactly_as_without_a_zygote(tmp_path, sandbox):
     lines = ["schema_version: 1", "id: ex-z", "title: zygote", "concept: misbehaviour",
              "entry_point: {name: conv2d, signature: 'conv2d(x, weight, bias=None, stride=1, padding=0)'}",
              "starter: 'def conv2d(x, weight): pass'", "reference: solutions.conv2d",
@@ -190,9 +199,10 @@ def test_crashes_and_timeouts_are_reported_exactly_as_without_a_zygote(tmp_path)
     seen = {}
     for mode in ("direct", "zygote"):
         if mode == "zygote":
-            zygote.enable()
+            zygote.enable(sandbox)
         try:
-            result = grade(exercise, path)
+            result = grade(exercise, path, sandbox=sandbox)
+            assert mode == "direct" or zygote._state["zygote"].spawned >= 1
         finally:
             zygote.disable()
         seen[mode] = [(case.outcome, case.kind, case.message) for case in result.cases]
@@ -204,16 +214,16 @@ def test_crashes_and_timeouts_are_reported_exactly_as_without_a_zygote(tmp_path)
 
 
 @pytest.mark.parametrize("name", ["memory_bomb.py", "stack_gc_walk.py", "sys_exit_import.py"])
-def test_hostile_submissions_get_the_same_verdict_through_the_zygote(name, small, tmp_path):
+def test_hostile_submissions_get_the_same_verdict_through_the_zygote(name, small, tmp_path, sandbox):
     path = _file(tmp_path, "h", (ADVERSARIAL / name).read_text())
     # A roomy case limit: on a busy machine the memory bomb may need over 1 s to reach its cap, and a timeout
     # on one side only would compare the machine's load, not the two ways of starting a worker.
     one = dataclasses.replace(small, cases=small.cases[:1],
                               limits=dataclasses.replace(small.limits, case_seconds=5, total_seconds=10))
-    direct = grade(one, path)
-    zygote.enable()
+    direct = grade(one, path, sandbox=sandbox)
+    zygote.enable(sandbox)
     try:
-        forked = grade(one, path)
+        forked = grade(one, path, sandbox=sandbox)
         assert zygote._state["starts"] == 1 and zygote._state["zygote"].spawned >= 1
     finally:
         zygote.disable()
@@ -222,13 +232,18 @@ def test_hostile_submissions_get_the_same_verdict_through_the_zygote(name, small
 
 
 @pytest.mark.parametrize("name", ["leave_children.py", "kill_supervisor.py"])
-def test_processes_a_learner_leaves_behind_do_not_outlive_it(name, zygote_on, small, tmp_path):
+def test_processes_a_learner_leaves_behind_do_not_outlive_it(name, sandbox, small, tmp_path):
     one = dataclasses.replace(small, cases=small.cases[:1],
                               limits=dataclasses.replace(small.limits, total_seconds=2))
-    result = grade(one, _file(tmp_path, "x", (ADVERSARIAL / name).read_text()))
-    assert result.score == 0
-    after = grade(small, _file(tmp_path, "y", reference_source("conv")))  # forked once x's strays were killed
-    assert after.score == small.max_score
+    zygote.enable(sandbox)
+    try:
+        result = grade(one, _file(tmp_path, "x", (ADVERSARIAL / name).read_text()), sandbox=sandbox)
+        assert result.score == 0
+        # forked once x's strays were killed
+        after = grade(small, _file(tmp_path, "y", reference_source("conv")), sandbox=sandbox)
+        assert after.score == small.max_score and zygote._state["zygote"].spawned >= 2
+    finally:
+        zygote.disable()
     deadline = time.monotonic() + 3
     while _leftovers() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -316,3 +331,63 @@ def test_batch_refuses_strict_mode_where_no_tool_provides_it(tmp_path, monkeypat
                              "--sandbox", "strict")
     assert code == 2 and "bubblewrap" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "learners").exists()  # refused before grading anyone
+
+
+# Learner A, in a strict zygote's jail: files beside its folder and a process that outlives it, writing on.
+PLANTER = """
+import os, time
+open(os.path.join("..", "planted.txt"), "w").write("from A")
+open(os.path.join(os.environ["HOME"], "a-was-here"), "w").close()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        sys_argv_marker = "jailed-leftover"
+        while True:
+            for name in os.listdir(".."):
+                try:
+                    open(os.path.join("..", name, "exercise_2.py"), "w").write("def conv2d(*a, **k):\\n    return 0\\n")
+                except OSError:
+                    pass
+            time.sleep(0.005)
+    os._exit(0)
+""" + STUB
+JAIL_PROBE = """
+import json, os
+processes = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            processes.append(handle.read()[:300].decode(errors="replace"))
+    except OSError:
+        pass
+print(json.dumps({"beside": sorted(os.listdir("..")), "mine": sorted(os.listdir(".")), "pid": os.getpid(),
+                  "processes": processes, "work": os.path.exists(%r)}))
+""" % str(REPO) + STUB
+
+
+@pytest.mark.parametrize("tool", ["bwrap", "unshare"])
+def test_a_jailed_learner_finds_nothing_the_previous_one_left(tool, small, tmp_path, monkeypatch):
+    monkeypatch.setitem(launch._strict_cache, "prefix", strict_prefix_for(tool, monkeypatch))
+    zygote.enable("strict")
+    try:
+        seen = []
+        for name, source in (("a", PLANTER), ("b", JAIL_PROBE), ("c", JAIL_PROBE)):
+            path = _file(tmp_path, name, source)
+            with client.Worker(path, "conv2d", "array", small.limits, "strict") as worker:
+                reply = worker.wait_loaded()
+                assert isinstance(worker.proc, zygote.Child) and worker.proc.jailed
+                assert os.path.dirname(worker.workdir) == zygote._state["zygote"].folder
+                if name == "a":
+                    time.sleep(0.2)  # the stray is writing by now
+                else:
+                    assert reply.status == "loaded", reply
+                    seen.append(json.loads(reply.output.strip().splitlines()[-1]))
+        assert zygote._state["zygote"].spawned == 3
+    finally:
+        zygote.disable()
+    for probe in seen:
+        assert len(probe["beside"]) == 1 and probe["beside"][0].startswith("grade-worker-")  # its own folder only
+        assert "planted.txt" not in probe["beside"] and "exercise_2.py" not in probe["mine"]
+        assert "submission.py" in probe["mine"] and "a-was-here" not in probe["mine"]
+        assert not any("jailed-leftover" in line or "time.sleep" in line for line in probe["processes"])
+        assert not probe["work"] and probe["pid"] < 100  # in the jail's own process and file namespaces
