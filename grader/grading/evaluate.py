@@ -21,7 +21,7 @@ from .diagnosis.engine import Diagnoser
 from .diagnosis.model import Diagnosis
 from .diagnosis.mutation import mutation_diagnosis, mutation_message, significant_changes
 from .failures import FailureMessages, set_outcome
-from .inputs import build_args, call_parts, case_rng
+from .inputs import build_args, call_parts, case_args, case_rng
 from .pacing import Pace
 from .references import reference_function
 
@@ -103,7 +103,7 @@ class Evaluator:
         if case.check == INSTRUCTOR_CHECK:
             from .instructor_checks import run_check
             return run_check(self, self.checks, case, result, remaining)
-        args = build_args(self.exercise, case, self.seed)
+        args = case_args(self.exercise, case, self.seed)
         if not case.hidden:
             if case.description:
                 result.details["description"] = case.description

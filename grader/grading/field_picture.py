@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..reports.heatmap import png_data_uri
-from .inputs import build_args, call_parts
+from .inputs import call_parts, case_args
 
 CALL_SECONDS = 5.0
 MAX_CELLS = 48  # cells per side drawn at most; a larger field is cut at its bottom right
@@ -23,7 +23,7 @@ def field_showcase(evaluator) -> dict:
     public = [case for case in evaluator.exercise.cases if not case.hidden and case.check == "values"]
     chosen = None
     for case in public:
-        args = build_args(evaluator.exercise, case, evaluator.seed)
+        args = case_args(evaluator.exercise, case, evaluator.seed)
         positional, keyword = call_parts(evaluator.exercise, args)
         expected = [np.asarray(part) for part in evaluator.reference(*positional, **keyword)]
         reply = evaluator.worker.call(positional, keyword, CALL_SECONDS)

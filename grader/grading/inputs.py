@@ -35,6 +35,44 @@ def build_args(exercise: Exercise, case: Case, seed: int | None = None) -> dict[
     return {name: build_value(spec, rng) for name, spec in case.args}
 
 
+_REMEMBERED: dict | None = None  # case inputs kept by a grader that grades the same cases again (remember_inputs)
+REMEMBERED_CASES = 512
+
+
+def remember_inputs() -> None:
+    """From now on `case_args` builds each case's inputs once: a batch, `grade watch` and check() grade the same
+    cases on the same seed again and again."""
+    global _REMEMBERED
+    _REMEMBERED = {} if _REMEMBERED is None else _REMEMBERED
+
+
+def case_args(exercise: Exercise, case: Case, seed: int | None = None) -> dict[str, Any]:
+    """`build_args`, kept once `remember_inputs` was called: the same arrays every time, made read-only so that no
+    caller can spoil the next grading's inputs (and sent to workers without encoding them again, wire.encode_array)."""
+    if _REMEMBERED is None:
+        return build_args(exercise, case, seed)
+    key = (str(exercise.path), exercise.id, exercise.seed if seed is None else seed, case.index, case.name)
+    if key not in _REMEMBERED:
+        args = build_args(exercise, case, seed)
+        for value in args.values():
+            _freeze(value)
+        if len(_REMEMBERED) >= REMEMBERED_CASES:
+            _REMEMBERED.pop(next(iter(_REMEMBERED)))
+        _REMEMBERED[key] = args
+    return dict(_REMEMBERED[key])
+
+
+def _freeze(value: Any) -> None:
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    elif isinstance(value, list):
+        for item in value:
+            _freeze(item)
+
+
 def call_parts(exercise: Exercise, args: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     """Required parameters go by position (learners may rename them), optional ones by keyword."""
     positional, keyword = [], {}

@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import GraderError
 from ..spec.course import resolve_reference
 from ..spec.model import Exercise, Misconception
-from .inputs import build_args, call_parts
+from .inputs import build_args, call_parts, remember_inputs
 from .showcase import demo_for, picture
 from .swap import swapped
 
@@ -50,9 +50,11 @@ def live_reference(exercise: Exercise) -> Callable:
 
 
 def remember_references() -> None:
-    """From now on, reference outputs are computed once per distinct input and reused (read-only)."""
+    """From now on, each case's inputs are built once, and reference outputs are computed once per distinct input;
+    both are reused, read-only."""
     global _BATCH_MEMO
     _BATCH_MEMO = {} if _BATCH_MEMO is None else _BATCH_MEMO
+    remember_inputs()
 
 
 def npz_path(exercise_path: str | Path) -> Path:

@@ -6,7 +6,9 @@ the functions that handle arrays, so the grader can start a worker before it has
 
 import io
 import json
+import re
 import struct
+import weakref
 
 if __name__ != "__main__":  # in the worker, all pieces share one namespace (launch.py)
     from .known_functions import KnownFunction, UnknownFunction, known_function
@@ -90,15 +92,40 @@ def decode_header(head_bytes):
     return header
 
 
+_ENCODED = {}  # id -> (weak reference, bytes) of read-only arrays that own their data: they cannot change
+_ENCODED_LIMIT = 1024
+
+
 def encode_array(array):
+    """The array as .npy bytes. A read-only array that owns its data (a remembered case input, sent to every learner
+    of a batch) is encoded once."""
     import numpy as np
+    fixed = not array.flags.writeable and array.base is None
+    if fixed:
+        kept = _ENCODED.get(id(array))
+        if kept is not None and kept[0]() is array:
+            return kept[1]
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+    blob = buffer.getvalue()
+    if fixed:
+        if len(_ENCODED) >= _ENCODED_LIMIT:
+            _ENCODED.pop(next(iter(_ENCODED)))
+        key = id(array)
+        _ENCODED[key] = (weakref.ref(array, lambda _, key=key: _ENCODED.pop(key, None)), blob)
+    return blob
+
+
+# The header np.save writes for a plain numeric array: descr, order and shape, padded with spaces to a newline.
+_PLAIN_NPY = re.compile(rb"\{'descr': '([<>|][biufc][0-9]{1,2})', 'fortran_order': (False|True), "
+                        rb"'shape': (\(\)|\([0-9]+,\)|\([0-9]+(?:, [0-9]+)+\)), \} *\n")
 
 
 def load_array(blob):
     import numpy as np
+    plain = _load_plain(blob, np)
+    if plain is not None:
+        return plain
     try:
         array = np.load(io.BytesIO(blob), allow_pickle=False)
     except Exception as err:  # any malformed .npy is the sender's fault, whatever NumPy raises
@@ -106,6 +133,26 @@ def load_array(blob):
     if not isinstance(array, np.ndarray):
         raise WireError("an array in the message is malformed")
     return array
+
+
+def _load_plain(blob, np):
+    """A version 1.0 .npy of a plain numeric array, read without np.load's header parser (it compiles the header as
+    Python, most of the cost of a small array); None for anything else, which np.load then reads or refuses."""
+    if len(blob) < 10 or blob[:8] != b"\x93NUMPY\x01\x00":
+        return None
+    start = 10 + int.from_bytes(blob[8:10], "little")
+    found = _PLAIN_NPY.fullmatch(blob, 10, start)
+    if found is None:
+        return None
+    dtype = np.dtype(found.group(1).decode("ascii"))
+    shape = tuple(int(part) for part in found.group(3)[1:-1].split(b",") if part)
+    count = 1
+    for size in shape:
+        count *= size
+    if count * dtype.itemsize != len(blob) - start:
+        return None
+    array = np.frombuffer(blob, dtype=dtype, count=count, offset=start)
+    return array.reshape(shape, order="F" if found.group(2) == b"True" else "C").copy(order="K")
 
 
 def _read_exact(stream, size):
