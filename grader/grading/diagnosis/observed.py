@@ -85,6 +85,21 @@ class Observed:
                 return False
         return bool(self.close(got, expected).all())
 
+    def may_be_reordered(self) -> bool:
+        """False when no order of the learner's values can equal the expected ones, so no axis order need be tried.
+        Every reordering keeps the values, and if some pairing of the two sets stays within a tolerance T, the
+        sorted pairing does too; T = atol + rtol * max|expected| bounds every value's own tolerance."""
+        have, want = self.have.reshape(-1), self.want.reshape(-1)
+        if have.size != want.size:
+            return False
+        if np.isnan(have).any() or np.isnan(want).any():
+            return False  # a NaN is close to nothing: no order can match
+        finite = np.abs(want[np.isfinite(want)])
+        bound = self.atol + self.rtol * (finite.max() if finite.size else 0.0)
+        have, want = np.sort(have), np.sort(want)
+        with np.errstate(invalid="ignore"):
+            return bool(((np.abs(have - want) <= bound) | (have == want)).all())
+
     def same_in_order(self, got: np.ndarray, expected: np.ndarray) -> bool:
         """Whether `got` and `expected` (same size, any shapes, either may be a transposed view) hold equal values
         in row-major order; a sample of positions is compared first, as most candidates fail there."""
