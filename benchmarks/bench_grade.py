@@ -1,10 +1,11 @@
 """Time `grade exercise-2` on a correct submission against the bare import floor, interleaved, in one run.
 
-Run: python benchmarks/bench_grade.py [--runs N] [--sandbox standard|strict|both] [--wrong]
+Run: python benchmarks/bench_grade.py [--runs N] [--sandbox standard|strict|both] [--wrong] [--otter PATH]
 (the `grade` script when installed, else `python -m grader`). With `--sandbox both` the two modes and the floor
 alternate, and the ratio strict/standard is printed too. With `--wrong`, two wrong submissions that fail every case
 join the rotation (one whose mistake the diagnosis finds, one it cannot explain, which makes it search longest), and
-the ratio of each to the correct one is printed: diagnosis must not make grading slow (goal <= 1.3x).
+the ratio of each to the correct one is printed: diagnosis must not make grading slow (goal <= 1.3x). Where
+otter-grader is installed, `otter check` on the same exercise joins the rotation (the peer row, otter_peer.py).
 """
 
 from __future__ import annotations
@@ -60,10 +61,11 @@ def grade_command(submission: Path, folder: Path, sandbox: str) -> list[str]:
 
 def timed(command: list[str], env: dict, expect: int) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - started
-    if done.returncode != expect:
-        sys.exit(f"{' '.join(command)} exited {done.returncode}, expected {expect}:\n{done.stderr.decode()}")
+    if done.returncode != expect or (command[1:2] == ["check"] and b"All tests passed!" not in done.stdout):
+        sys.exit(f"{' '.join(command)} exited {done.returncode}, expected {expect}:\n{done.stdout.decode()}\n"
+                 f"{done.stderr.decode()}")
     return seconds
 
 
@@ -74,6 +76,10 @@ def main() -> int:
                         help="also time two submissions that fail every case, against the correct one")
     parser.add_argument("--sandbox", choices=("standard", "strict", "both"), default="standard",
                         help="the sandbox to grade in; both: the two alternate in one run (default standard)")
+    parser.add_argument("--otter", default=shutil.which("otter"), metavar="PATH",
+                        help="otter-grader's `otter` command, for the peer row (default: `otter` on PATH; "
+                             "benchmarks/otter_peer.py says how to install it)")
+    parser.add_argument("--otter-runs", type=int, default=5, help="runs of `otter check` (default 5; ~5 s each)")
     options = parser.parse_args()
     modes = ["standard", "strict"] if options.sandbox == "both" else [options.sandbox]
     for package in ("grader", "solutions"):  # as `pip install` does; this shell sets PYTHONDONTWRITEBYTECODE
@@ -89,13 +95,21 @@ def main() -> int:
             for name, tail in WRONG.items():
                 commands[name] = grade_command(wrong_submission(folder, name, tail), folder, modes[0])
                 expect[name] = 1
+        envs = {name: env for name in commands}
+        if options.otter:
+            sys.path.insert(0, str(REPO))
+            from otter_peer import otter_command, write_assignment
+            peer = folder / "otter"
+            cases = write_assignment(peer)
+            commands["otter check"], envs["otter check"] = otter_command(options.otter, submission, peer)
+            expect["otter check"] = 0
         for name, command in commands.items():  # warm the page cache, byte-code and probe caches; not counted
-            timed(command, env, expect[name])
+            timed(command, envs[name], expect[name])
         times: dict[str, list[float]] = {name: [] for name in commands}
         for run in range(options.runs):  # interleaved, rotating, so load changes on a shared machine hit all alike
-            names = list(commands)
+            names = [name for name in commands if name != "otter check" or run < options.otter_runs]
             for name in names[run % len(names):] + names[:run % len(names)]:
-                times[name].append(timed(commands[name], env, expect[name]))
+                times[name].append(timed(commands[name], envs[name], expect[name]))
     medians = {name: statistics.median(values) for name, values in times.items()}
     floor_s = medians["floor"]
     for mode in modes:
@@ -112,6 +126,14 @@ def main() -> int:
         print(f"{name}: median {medians[name] * 1e3:7.0f} ms; ratio to the floor {to_floor:.2f}x (goal <= "
               f"{WRONG_FLOOR_GOAL:.1f}x): {'met' if to_floor <= WRONG_FLOOR_GOAL else 'MISSED'}; to the correct one "
               f"{ratio:.2f}x (goal <= {WRONG_GOAL:.1f}x): {'met' if ratio <= WRONG_GOAL else 'MISSED'}")
+    if "otter check" in medians:
+        peer = medians["otter check"]
+        print(f"peer: otter check ({cases} cases of exercise 2 as OK-format doctests): median {peer * 1e3:7.0f} ms "
+              f"over {len(times['otter check'])} runs, {peer / floor_s:.1f}x the floor; grade exercise-2 takes "
+              + ", ".join(f"{medians[mode] / peer:.2f}x its time (--sandbox {mode})" for mode in modes))
+    else:
+        print("peer: otter check not run: otter-grader is not installed (benchmarks/otter_peer.py says how; "
+              "then --otter PATH)")
     print(f"command: {' '.join(commands[modes[0]])}")
     return 0
 
