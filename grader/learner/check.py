@@ -99,7 +99,7 @@ def _check(exercise_id, path, sandbox, seed, caller) -> CheckResult:
         raise CheckError(f'sandbox={sandbox!r}: use "standard" or "strict" (or leave it out).')
     if not isinstance(exercise_id, str):
         raise CheckError(f'give the exercise id as text, e.g. check("exercise-2"), not {exercise_id!r}.')
-    exercise = find_exercise(exercise_id)
+    exercise = _exercise(exercise_id, find_exercise)
     if path is None:
         shell = _kernel(exercise_id)
         from .kernel_cells import kernel_cells
@@ -123,6 +123,27 @@ def _check(exercise_id, path, sandbox, seed, caller) -> CheckResult:
     checked = CheckResult(result, _save(result))
     prestart(sandbox, exercise.limits)  # the next check's worker loads Python and NumPy while the learner edits
     return checked
+
+
+_LOADED: dict = {}  # exercise id -> (its definition's folder, size and time, the exercise), for the next check()
+
+
+def _exercise(exercise_id: str, find_exercise):
+    """The exercise, loaded again only when its definition changed: the kernel stays up, as `grade watch` does, so
+    a check() after the first does not read and validate the same YAML again (~25 ms)."""
+    from ..spec.catalog import exercises_dir
+    folder = exercises_dir()
+    try:
+        info = (folder / f"{exercise_id}.yaml").stat()
+        stamp = (str(folder), info.st_size, info.st_mtime_ns)
+    except (OSError, ValueError):
+        stamp = None
+    kept = _LOADED.get(exercise_id)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    exercise = find_exercise(exercise_id)  # a missing or broken one says why, every time
+    _LOADED[exercise_id] = (stamp, exercise)
+    return exercise
 
 
 def _kernel(exercise_id: str):
