@@ -14,10 +14,7 @@ from ..sandbox.client import Reply
 from ..sandbox.notebook_defs import Definitions
 from ..spec.model import ArraySpec, Case, DictSpec, Exercise
 from .compare import shape_text
-from .diagnosis.exceptions import explain_exception
 from .diagnosis.model import Diagnosis
-from .diagnosis.python_errors import ONLY_NUMPY
-from .diagnosis.raised import read_raised
 from .diagnosis.source import read_source_lines
 from .pacing import SLOW_ADVICE
 
@@ -61,6 +58,7 @@ class FailureMessages:
         if diagnosis is not None:
             result.details["diagnosis"] = diagnosis.to_json(hidden)
             return diagnosis
+        from .diagnosis.exceptions import explain_exception  # only a failing submission needs the analyses
         diagnosis = explain_exception(error, self.source_lines, hidden, self.file_name, call_values=call_values,
                                       line_name=self.cells.where if self.cells is not None else None)
         if diagnosis is not None:
@@ -76,6 +74,7 @@ class FailureMessages:
         why = self.cells.undefined(said.group(1), error.get("line"), loading)
         if not why:
             return None
+        from .diagnosis.raised import read_raised
         raised = read_raised(error, self.source_lines, self.file_name, self.cells.where)
         name = "defined in a later cell" if "below this line" in why else "set by code the grader leaves out"
         return raised.found(name, why)
@@ -144,6 +143,7 @@ class FailureMessages:
     def _import_message(self, result: CaseResult, error: dict) -> str:
         """Why the file did not import. Code at the top level runs on import, so an error there is the learner's
         own and belongs inside a function; but that advice is wrong for an import that cannot work here."""
+        from .diagnosis.python_errors import ONLY_NUMPY
         module = unavailable_module(error)
         if module:  # this message is the whole explanation: a diagnosis would only repeat it
             return (f"Your {self.noun} imports {module}{self.at_line(error)}, which is not available here: "

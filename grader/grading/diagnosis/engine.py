@@ -20,7 +20,6 @@ from ...spec.model import Exercise, Misconception
 from ..compare import matches
 from ..references import live_reference, reference_function
 from .model import Diagnosis, Evidence, Sizes, line_number
-from .structural import WEAK_FINDINGS, analyse_output
 
 FULL_SEARCHES = 4  # failing cases searched with every analysis; later ones try the causes found so far
 CASE_SECONDS = 0.25  # a safety net for one case's search (huge inputs), not the usual bound
@@ -65,6 +64,7 @@ class Diagnoser:
 
     # --- the search -------------------------------------------------------------------------------
     def diagnose(self, evidence: Evidence) -> Diagnosis | None:
+        from .structural import WEAK_FINDINGS, analyse_output  # imported by the first failure, not by every grading
         if all(np.size(part) == 0 for part in evidence.got):
             return analyse_output(evidence)  # an empty answer matches many variants by its shape alone
         reordered = outputs_reordered(self.exercise, evidence)

@@ -4,6 +4,7 @@ anything. A finding is returned only when it explains every value within the cas
 
 from __future__ import annotations
 
+import math
 import re
 from itertools import combinations
 
@@ -227,8 +228,8 @@ def _named_factor(ratio: float, named: dict[str, int]) -> list[tuple[str, str]]:
     sizes = {name: size for name, size in named.items() if size > 1}
 
     def fits(names: tuple[str, ...]) -> bool:
-        return all(name in sizes for name in names) and abs(factor - np.prod([sizes[n] for n in names])) \
-            <= 1e-4 * factor
+        return all(name in sizes for name in names) and abs(factor - math.prod(sizes[n] for n in names)) \
+            <= 1e-4 * factor  # math.prod: np.prod of a short list costs ~20x more, and this runs ~100x a case
 
     telling = [("·".join(names), meaning) for names, meaning in _TELLING.items() if fits(names)]
     telling += [(name, SIZE_PHRASES.get(name, "")) for name in sizes if fits((name,))]
