@@ -59,9 +59,9 @@ def grade_command(submission: Path, folder: Path, sandbox: str) -> list[str]:
             "--json", str(folder / "result.json"), "--html", str(folder / "report.html"), "--sandbox", sandbox]
 
 
-def timed(command: list[str], env: dict, expect: int) -> float:
+def timed(command: list[str], env: dict, expect: int, cwd: Path | None = None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
     seconds = time.perf_counter() - started
     if done.returncode != expect or (command[1:2] == ["check"] and b"All tests passed!" not in done.stdout):
         sys.exit(f"{' '.join(command)} exited {done.returncode}, expected {expect}:\n{done.stdout.decode()}\n"
@@ -96,20 +96,21 @@ def main() -> int:
                 commands[name] = grade_command(wrong_submission(folder, name, tail), folder, modes[0])
                 expect[name] = 1
         envs = {name: env for name in commands}
+        cwds: dict[str, Path] = {}
         if options.otter:
             sys.path.insert(0, str(REPO))
             from otter_peer import otter_command, write_assignment
             peer = folder / "otter"
             cases = write_assignment(peer)
             commands["otter check"], envs["otter check"] = otter_command(options.otter, submission, peer)
-            expect["otter check"] = 0
+            expect["otter check"], cwds["otter check"] = 0, peer  # otter check writes its log where it runs
         for name, command in commands.items():  # warm the page cache, byte-code and probe caches; not counted
-            timed(command, envs[name], expect[name])
+            timed(command, envs[name], expect[name], cwds.get(name))
         times: dict[str, list[float]] = {name: [] for name in commands}
         for run in range(options.runs):  # interleaved, rotating, so load changes on a shared machine hit all alike
             names = [name for name in commands if name != "otter check" or run < options.otter_runs]
             for name in names[run % len(names):] + names[:run % len(names)]:
-                times[name].append(timed(commands[name], envs[name], expect[name]))
+                times[name].append(timed(commands[name], envs[name], expect[name], cwds.get(name)))
     medians = {name: statistics.median(values) for name, values in times.items()}
     floor_s = medians["floor"]
     for mode in modes:
