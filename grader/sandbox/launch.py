@@ -75,7 +75,7 @@ exec "$@"
 _IMPORT_NUMPY = "import sys\nsys.path.insert(0, sys.argv.pop(1))\nimport numpy\n"  # SITE, then NumPy from it
 # What -S leaves out but learner code may use: exit(), quit(), help(), copyright().
 _SITE_BUILTINS = "import site\nsite.setquit()\nsite.sethelper()\nsite.setcopyright()\n"
-_RUN = 'zygote_main() if sys.argv[1:] == ["zygote"] else supervise()\n'
+_RUN = 'zygote_main(sys.argv[2:] == ["jailed"]) if sys.argv[1:2] == ["zygote"] else supervise()\n'
 WORKER_PIECES = ("known_functions", "wire", "confine", "limits", "reaper", "worker_main", "supervisor", "zygote_server")
 WORKER_SOURCE = _IMPORT_NUMPY + _SITE_BUILTINS + "".join(
     Path(__file__).with_name(f"{piece}.py").read_text(encoding="utf-8") for piece in WORKER_PIECES) + _RUN

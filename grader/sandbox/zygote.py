@@ -43,7 +43,7 @@ class Zygote:
         try:
             if self.jailed:
                 os.chmod(self.folder, 0o755)  # graded by root, a worker with a uid of its own passes through it
-                command = strict_command(self.folder, WORKER_SOURCE, "zygote")
+                command = strict_command(self.folder, WORKER_SOURCE, "zygote", "jailed")
             else:
                 command = worker_command(standard_site(), WORKER_SOURCE, "zygote")
             self.proc = subprocess.Popen(command, stdin=theirs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -242,5 +242,8 @@ def _current() -> Zygote | None:
 def _drop() -> None:
     zygote, _state["zygote"] = _state["zygote"], None
     if zygote is not None:
+        from .zygote_server import NO_PRIVATE_NAMESPACES
+        if zygote.proc.poll() == NO_PRIVATE_NAMESPACES:  # the jail allows no namespaces per learner: start no more
+            _state["starts"] = MAX_STARTS
         zygote.proc.kill()  # our own child: its pid cannot have been reused before we wait for it
         zygote.close()

@@ -8,16 +8,24 @@ import os
 import signal
 import sys
 
+NO_PRIVATE_NAMESPACES = 3  # a jailed zygote's exit code where it cannot give each learner namespaces of its own
+
 if __name__ != "__main__":  # imported by the grader; in the worker all pieces share one namespace (launch.py)
+    from .confine import private_namespaces
     from .limits import apply_limits
     from .reaper import kill_tree, process_table, set_subreaper
     from .supervisor import supervise
 
 
-def zygote_main():
+def zygote_main(jailed=False):
     """Serve the grader on fd 0 (a Unix socket): fork learners' supervisors, report how they ended. No learner
-    code ever runs in this process; everything a learner does happens in a child that never returns here."""
+    code ever runs in this process; everything a learner does happens in a child that never returns here.
+
+    `jailed`: inside a strict jail that serves many learners, each learner's child gets IPC, UTS and network
+    namespaces of its own; where that cannot be done, the zygote exits at once (NO_PRIVATE_NAMESPACES)."""
     import resource  # noqa: F401 - imported once here rather than in every child (apply_limits)
+    if jailed and not _namespaces_work():
+        os._exit(NO_PRIVATE_NAMESPACES)
     import select
     import socket
     control = socket.socket(fileno=0)
@@ -44,7 +52,7 @@ def zygote_main():
                 request = json.loads(data)
                 if request["op"] == "spawn" and len(fds) == 4:
                     _kill_strays(live)
-                    pid = _fork_learner(request, fds, control)
+                    pid = _fork_learner(request, fds, control, jailed)
                     live.add(pid)
                     control.send(json.dumps({"spawned": pid}).encode())
                 elif request["op"] == "kill" and request["pid"] in live:
@@ -63,12 +71,15 @@ def zygote_main():
         os._exit(0)
 
 
-def _fork_learner(request, fds, control):
-    """Fork one learner's supervisor: new session, its own pipes, folder, environment and limits."""
+def _fork_learner(request, fds, control, jailed=False):
+    """Fork one learner's supervisor: new session, its own pipes, folder, environment and limits (and in a jail,
+    its own IPC, UTS and network namespaces)."""
     pid = os.fork()
     if pid:
         return pid
     try:
+        if jailed and not private_namespaces():
+            os._exit(NO_PRIVATE_NAMESPACES)  # checked when the zygote started: never share them instead
         control.detach()  # fd 0 is about to become the learner's request pipe
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -88,6 +99,15 @@ def _fork_learner(request, fds, control):
         supervise(lifeline=3)
     finally:
         os._exit(70)
+
+
+def _namespaces_work():
+    """Can a child of this zygote get namespaces of its own here? Tried in a throwaway child."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if private_namespaces() else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _report_exits(control, live):

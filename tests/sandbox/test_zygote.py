@@ -391,3 +391,63 @@ def test_a_jailed_learner_finds_nothing_the_previous_one_left(tool, small, tmp_p
         assert "submission.py" in probe["mine"] and "a-was-here" not in probe["mine"]
         assert not any("jailed-leftover" in line or "time.sleep" in line for line in probe["processes"])
         assert not probe["work"] and probe["pid"] < 100  # in the jail's own process and file namespaces
+
+
+IPC_KEY = 0x13100000 + os.getpid() % 0xFFFF * 4
+MAKE_IPC = f"""
+import ctypes, ctypes.util, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+librt = ctypes.CDLL(ctypes.util.find_library("rt") or "librt.so.1", use_errno=True)
+made = [libc.shmget({IPC_KEY}, 4096, 0o1666), libc.msgget({IPC_KEY + 1}, 0o1666), libc.semget({IPC_KEY + 2}, 2, 0o1666),
+        librt.mq_open(b"/k18-queue", os.O_RDWR | os.O_CREAT, ctypes.c_uint(0o666), None)]
+try:
+    socket.sethostname("k18-learner-a")
+except OSError:
+    pass
+print("made", made)
+""" + STUB
+LOOK_FOR_IPC = f"""
+import ctypes, ctypes.util, json, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+librt = ctypes.CDLL(ctypes.util.find_library("rt") or "librt.so.1", use_errno=True)
+tables = {{name: open(f"/proc/sysvipc/{{name}}").read().splitlines()[1:] for name in ("shm", "msg", "sem")}}
+print(json.dumps({{"found": [libc.shmget({IPC_KEY}, 0, 0o666), libc.msgget({IPC_KEY + 1}, 0o666),
+                            libc.semget({IPC_KEY + 2}, 0, 0o666), librt.mq_open(b"/k18-queue", os.O_RDWR)],
+                  "tables": tables, "host": socket.gethostname()}}))
+""" + STUB
+
+
+@pytest.mark.parametrize("tool", ["bwrap", "unshare"])
+def test_learners_of_one_jailed_zygote_share_no_ipc_object_or_host_name(tool, small, tmp_path, monkeypatch):
+    monkeypatch.setitem(launch._strict_cache, "prefix", strict_prefix_for(tool, monkeypatch))
+    zygote.enable("strict")
+    try:
+        with client.Worker(_file(tmp_path, "a", MAKE_IPC), "conv2d", "array", small.limits, "strict") as first:
+            reply = first.wait_loaded()
+            served = isinstance(first.proc, zygote.Child)
+        assert reply.status == "loaded" and "-1" not in reply.output.split("made", 1)[1], reply.output
+        with client.Worker(_file(tmp_path, "b", LOOK_FOR_IPC), "conv2d", "array", small.limits, "strict") as second:
+            seen = json.loads(second.wait_loaded().output.strip().splitlines()[-1])
+            assert isinstance(second.proc, zygote.Child) == served
+    finally:
+        zygote.disable()
+    # served by the zygote where the jail allows a learner namespaces of its own (here: run by root, or unshare);
+    # else each learner got a jail of its own: either way the second learner finds nothing of the first
+    assert served or (os.geteuid() != 0 and tool == "bwrap")
+    assert seen["found"] == [-1, -1, -1, -1] and seen["tables"] == {"shm": [], "msg": [], "sem": []}
+    assert seen["host"] != "k18-learner-a"
+
+
+def test_a_jail_that_allows_no_namespaces_per_learner_gets_a_jail_per_learner(small, tmp_path, monkeypatch):
+    monkeypatch.setitem(launch._strict_cache, "prefix", strict_prefix_for("bwrap", monkeypatch))
+    refusing = zygote.WORKER_SOURCE.replace("return libc.unshare(flags) == 0", "return False")
+    assert refusing != zygote.WORKER_SOURCE
+    monkeypatch.setattr(zygote, "WORKER_SOURCE", refusing)  # as in bubblewrap run by a plain user
+    zygote.enable("strict")
+    try:
+        for name in ("a", "b"):
+            result = grade(small, _file(tmp_path, name, reference_source("conv")), sandbox="strict")
+            assert result.score == small.max_score
+        assert zygote._state["zygote"] is None and zygote._state["starts"] == zygote.MAX_STARTS  # tried once
+    finally:
+        zygote.disable()
