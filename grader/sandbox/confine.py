@@ -13,8 +13,7 @@ mode then cannot keep. In strict mode the jail's root is read-only already, and 
 import os
 import sys
 
-CONFINE_FLAGS = {"newns": 0x00020000, "newipc": 0x08000000, "newuser": 0x10000000, "newuts": 0x04000000,
-                 "newnet": 0x40000000}
+CONFINE_FLAGS = {"newns": 0x00020000, "newipc": 0x08000000, "newuser": 0x10000000, "newuts": 0x04000000}
 MOUNT_FLAGS = {"rdonly": 1, "nosuid": 2, "nodev": 4, "noexec": 8, "remount": 32, "bind": 4096, "rec": 16384,
                "private": 1 << 18, "noatime": 1024, "nodiratime": 2048, "relatime": 1 << 21}
 SYS_MOUNT_SETATTR = 442  # the same number on every architecture (a syscall added after 5.1)
@@ -56,14 +55,15 @@ def confine(workdir, needed=()):
 
 
 def private_namespaces():
-    """In a jail a zygote serves many learners from (strict batch): this process and all it starts get IPC, UTS and
-    network namespaces of their own, so no SysV or POSIX IPC object, host name or loopback socket of one learner
-    reaches the next. True if made; False where the jail gives no right to make them (bubblewrap run by a plain
-    user), and the grader then starts a jail per learner instead."""
+    """In a jail a zygote serves many learners from (strict batch): this process and all it starts get IPC and UTS
+    namespaces of their own, so no SysV or POSIX IPC object (they outlive their processes) or host name of one
+    learner reaches the next. The jail's network namespace is kept: nothing in it outlives a learner's processes,
+    and its loopback is up, as in a jail of one's own. True if made; False where the jail gives no right to make
+    them (bubblewrap run by a plain user), and the grader then starts a jail per learner instead."""
     import ctypes
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        flags = CONFINE_FLAGS["newipc"] | CONFINE_FLAGS["newuts"] | CONFINE_FLAGS["newnet"]
+        flags = CONFINE_FLAGS["newipc"] | CONFINE_FLAGS["newuts"]
         return libc.unshare(flags) == 0
     except (OSError, AttributeError):
         return False

@@ -21,8 +21,9 @@ def zygote_main(jailed=False):
     """Serve the grader on fd 0 (a Unix socket): fork learners' supervisors, report how they ended. No learner
     code ever runs in this process; everything a learner does happens in a child that never returns here.
 
-    `jailed`: inside a strict jail that serves many learners, each learner's child gets IPC, UTS and network
-    namespaces of its own; where that cannot be done, the zygote exits at once (NO_PRIVATE_NAMESPACES)."""
+    `jailed`: inside a strict jail that serves many learners, each learner's child gets IPC and UTS namespaces of
+    its own (confine.private_namespaces); where that cannot be done, the zygote exits at once
+    (NO_PRIVATE_NAMESPACES)."""
     import resource  # noqa: F401 - imported once here rather than in every child (apply_limits)
     if jailed and not _namespaces_work():
         os._exit(NO_PRIVATE_NAMESPACES)
@@ -73,7 +74,7 @@ def zygote_main(jailed=False):
 
 def _fork_learner(request, fds, control, jailed=False):
     """Fork one learner's supervisor: new session, its own pipes, folder, environment and limits (and in a jail,
-    its own IPC, UTS and network namespaces)."""
+    its own IPC and UTS namespaces)."""
     pid = os.fork()
     if pid:
         return pid
