@@ -92,14 +92,13 @@ def check(exercise_id: str, path: str | Path | None = None, *, sandbox: str | No
 
 
 def _check(exercise_id, path, sandbox, seed, caller) -> CheckResult:
-    from ..spec.catalog import find_exercise
     from ..spec.course import use_course_solutions
     use_course_solutions()
     if sandbox not in (None, "standard", "strict"):
         raise CheckError(f'sandbox={sandbox!r}: use "standard" or "strict" (or leave it out).')
     if not isinstance(exercise_id, str):
         raise CheckError(f'give the exercise id as text, e.g. check("exercise-2"), not {exercise_id!r}.')
-    exercise = _exercise(exercise_id, find_exercise)
+    exercise = _exercise(exercise_id)
     if path is None:
         shell = _kernel(exercise_id)
         from .kernel_cells import kernel_cells
@@ -128,10 +127,10 @@ def _check(exercise_id, path, sandbox, seed, caller) -> CheckResult:
 _LOADED: dict = {}  # exercise id -> (its definition's folder, size and time, the exercise), for the next check()
 
 
-def _exercise(exercise_id: str, find_exercise):
+def _exercise(exercise_id: str):
     """The exercise, loaded again only when its definition changed: the kernel stays up, as `grade watch` does, so
     a check() after the first does not read and validate the same YAML again (~25 ms)."""
-    from ..spec.catalog import exercises_dir
+    from ..spec.catalog import exercises_dir, find_exercise
     folder = exercises_dir()
     try:
         info = (folder / f"{exercise_id}.yaml").stat()

@@ -190,18 +190,19 @@ def test_a_later_check_reuses_the_exercise_until_its_definition_changes(tmp_path
     from conftest import tiny_flatten_yaml, use_course
     root = use_course(tmp_path, monkeypatch, {"tiny-flatten": tiny_flatten_yaml()})
     monkeypatch.setattr(check_module, "_LOADED", {})
-    loads = []
+    from grader.spec import catalog
+    loads, find_exercise = [], catalog.find_exercise
 
     def find(exercise_id):
-        from grader.spec.catalog import find_exercise
         loads.append(exercise_id)
         return find_exercise(exercise_id)
-    first = check_module._exercise("tiny-flatten", find)
-    assert check_module._exercise("tiny-flatten", find) is first and loads == ["tiny-flatten"]
+    monkeypatch.setattr(catalog, "find_exercise", find)
+    first = check_module._exercise("tiny-flatten")
+    assert check_module._exercise("tiny-flatten") is first and loads == ["tiny-flatten"]
     yaml = root / "exercises" / "tiny-flatten.yaml"
     yaml.write_text(yaml.read_text().replace("title: \"", "title: \"Edited ", 1))
-    edited = check_module._exercise("tiny-flatten", find)
+    edited = check_module._exercise("tiny-flatten")
     assert loads == ["tiny-flatten"] * 2 and edited.title.startswith("Edited")
     yaml.unlink()
     with pytest.raises(UsageError):  # gone: said every time, never served from the memory
-        check_module._exercise("tiny-flatten", find)
+        check_module._exercise("tiny-flatten")
