@@ -27,6 +27,7 @@ from .workdir import open_folder, read_capture
 MAX_SUBMISSION_BYTES = 1_000_000
 MAX_SIBLING_FILES = 64
 MAX_REPLY_BYTES = 64 << 20
+CLOSE_SECONDS = 0.5  # a worker told to stop has this long to end on its own before it is killed
 _LOAD_STATUSES = ("loaded", "syntax", "import", "missing", "timeout", "crash", "protocol")
 
 
@@ -140,7 +141,8 @@ class Worker:
     def kill(self) -> None:
         """Kill the worker and everything it started; the next call spawns a fresh one."""
         if self.proc is not None:
-            _kill_everything(self.proc)
+            if self.proc.returncode != 0:  # 0: its supervisor ended on its own, after stopping the worker's processes
+                _kill_everything(self.proc)
             for stream in (self.proc.stdin, self.proc.stdout):
                 try:
                     stream.close()
@@ -154,7 +156,17 @@ class Worker:
             remove_workdir(self.workdir)
             self.workdir = None
 
-    close = kill
+    def close(self) -> None:
+        """End the worker once its grading is done. Its request pipe closes, so it exits, and its supervisor stops
+        whatever it started and ends with status 0; a worker that is not gone within CLOSE_SECONDS is killed. (The
+        grading's final sweep checks that nothing is left either way.)"""
+        if self.proc is not None and self.proc.returncode is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=CLOSE_SECONDS)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
 
     def __enter__(self) -> "Worker":
         return self

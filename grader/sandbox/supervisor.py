@@ -7,7 +7,7 @@ import os
 import signal
 
 if __name__ != "__main__":  # imported by the grader; in the worker all pieces share one namespace (launch.py)
-    from .reaper import kill_tree, set_subreaper
+    from .reaper import has_children, kill_tree, set_subreaper
     from .worker_main import worker_main
 
 
@@ -44,7 +44,8 @@ def _watch(child, alive):
     while status is None and alive():
         signal.sigtimedwait([signal.SIGCHLD], 0.25)
         status = _reap(child)
-    kill_tree(os.getpid())
+    if has_children():  # the worker's processes, or orphans they left (this is a subreaper)
+        kill_tree(os.getpid())
     while _reap(None) != "none":
         pass
     if status is None or os.WIFEXITED(status):

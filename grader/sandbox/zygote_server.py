@@ -13,7 +13,7 @@ NO_PRIVATE_NAMESPACES = 3  # a jailed zygote's exit code where it cannot give ea
 if __name__ != "__main__":  # imported by the grader; in the worker all pieces share one namespace (launch.py)
     from .confine import private_namespaces
     from .limits import apply_limits
-    from .reaper import kill_tree, process_table, set_subreaper
+    from .reaper import has_children, kill_tree, process_table, set_subreaper
     from .supervisor import supervise
 
 
@@ -127,6 +127,8 @@ def _report_exits(control, live):
 
 def _kill_strays(live):
     """Kill whatever a previous learner left that re-parented here (its supervisor was killed first)."""
+    if not live and not has_children():  # the usual case: the last learner's supervisor ended and was reaped
+        return
     me = os.getpid()
     for pid, (ppid, _, state) in process_table().items():
         if ppid == me and pid not in live and state not in "ZX":
