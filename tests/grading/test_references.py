@@ -41,6 +41,30 @@ def test_a_batch_computes_each_output_once_and_no_caller_can_change_it(exercise,
     assert again is first and not first.flags.writeable
 
 
+def _frozen(array):
+    array = np.array(array)  # owns its data
+    array.setflags(write=False)
+    return array
+
+
+def test_a_call_on_frozen_inputs_keeps_its_key_and_any_other_call_is_keyed_afresh(monkeypatch):
+    monkeypatch.setattr(references, "_KEYS", {})
+    image = _frozen(np.arange(12.0).reshape(1, 1, 3, 4))
+    call = ([image, _frozen(np.ones((1, 1, 2, 2)))], {"stride": 1, "padding": (0, 1)})
+    assert references.call_key(*call) == references.args_key(*call)
+    assert len(references._KEYS) == 1 and references.call_key(*call) == references.args_key(*call)
+    same_values = ([_frozen(image), call[0][1]], call[1])  # another array, equal values: the same content key
+    assert references.call_key(*same_values) == references.args_key(*call)
+    assert references.call_key(call[0], {"stride": 2, "padding": (0, 1)}) != references.args_key(*call)
+    writable = np.array(image)
+    key = references.call_key([writable, call[0][1]], call[1])
+    writable[0, 0, 0, 0] = 99.0  # it may change between calls: never remembered by identity
+    assert references.call_key([writable, call[0][1]], call[1]) != key
+    view = _frozen(np.arange(24.0)).reshape(1, 1, 4, 6)[:, :, :3, :4]  # a view: its base could change under it
+    assert references.call_key([view, call[0][1]], call[1]) == references.args_key([view, call[0][1]], call[1])
+    assert len(references._KEYS) == 3  # the frozen calls only
+
+
 def test_the_learner_edition_answers_from_outputs_stored_at_release(exercise, first_call, tmp_path, monkeypatch):
     monkeypatch.setattr(references, "_BATCH_MEMO", None)
     shipped = dataclasses.replace(exercise, path=str(tmp_path / "exercise-2.yaml"), edition="learner")
