@@ -200,7 +200,23 @@ class GradeResult:
                    notes=list(data.get("notes", [])), extras=data.get("extras", {}))
 
     def to_json(self) -> str:
-        return json.dumps(printable_tree(self.to_dict()), indent=2, allow_nan=False)
+        """One line per field and one per case: easy to read and to diff, and each line is written by json's C
+        encoder (an indented dump takes its pure-Python one: ~3 ms of a batch's every learner)."""
+        lines = []
+        for key, value in self.to_dict().items():
+            if key == "tests" and value:
+                value = "[\n" + ",\n".join(f"    {_json_line(test)}" for test in value) + "\n  ]"
+            else:
+                value = _json_line(value)
+            lines.append(f"  {_json_line(key)}: {value}")
+        return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def _json_line(value: Any) -> str:
+    """Compact JSON of `value` with every string made printable (ASCII: text beyond it is escaped; a lone
+    surrogate, the only thing `printable` changes, shows as \\udXXX, so only then is the tree walked)."""
+    text = json.dumps(value, allow_nan=False)
+    return text if "\\ud" not in text else json.dumps(printable_tree(value), allow_nan=False)
 
 
 # --- the diagnoses of failing cases, read back for the summary and the reports ------------------------------

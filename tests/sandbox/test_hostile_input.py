@@ -16,7 +16,7 @@ import pytest
 from grader.grading.failures import FailureMessages
 from grader.reports.html import render_html
 from grader.reports.terminal import format_summary
-from grader.results import CaseResult, GradeResult, Outcome, printable, write_atomic
+from grader.results import CaseResult, GradeResult, Outcome, printable, printable_tree, write_atomic
 from grader.sandbox.client import Reply, Worker
 from grader.sandbox.replies import array_problem, checked_header
 from grader.sandbox.wire import WireError, decode_header
@@ -54,6 +54,8 @@ def test_every_writer_takes_text_with_lone_surrogates(tmp_path):
         text.encode("utf-8")  # would raise on a lone surrogate
         assert "\\ud800" not in text and "\\udfff" not in text  # not even as JSON escapes
     assert "\\x1b[2J" in format_summary(result)  # the terminal still shows escape codes as text
+    for written in (result, _result_with("plain ✓ text beyond the BMP 😀"), _result_with("only ASCII")):
+        assert json.loads(written.to_json()) == json.loads(json.dumps(printable_tree(written.to_dict())))
     write_atomic(tmp_path / "out.txt", SURROGATES)
     assert (tmp_path / "out.txt").read_bytes().decode("utf-8") == printable(SURROGATES)
 
