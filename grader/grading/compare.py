@@ -31,6 +31,12 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
         return _shape_verdict(expected.shape, got.shape, shape_rule, label)
     got64 = got.astype(np.float64, copy=False)
     expected64 = expected.astype(np.float64, copy=False)
+    # np.isclose's own test without its set-up (most of its cost on a case's arrays), for the usual case, a pass.
+    # NaN is never close to anything; infinity only to the same infinity. What is not close is looked at below.
+    with np.errstate(invalid="ignore", over="ignore"):
+        near = (np.abs(got64 - expected64) <= tol.atol + tol.rtol * np.abs(expected64)) & np.isfinite(expected64)
+        if (near | (got64 == expected64)).all():
+            return Verdict(True)
     # NaN never passes, not even where the reference has NaN too; infinity passes only where it is expected.
     with np.errstate(invalid="ignore"):
         bad = np.isnan(got64) | (np.isinf(got64) & (got64 != expected64))
@@ -47,10 +53,7 @@ def compare(expected: np.ndarray, got: np.ndarray, tol: Tolerance, shape_rule: s
             "(np.empty leaves memory uninitialised).",
             f"Your {label} contains NaN or infinity where finite numbers were expected.",
             {"first_index": list(index), "nonfinite": int(bad.sum())})
-    close = np.isclose(got64, expected64, rtol=tol.rtol, atol=tol.atol, equal_nan=False)
-    if close.all():
-        return Verdict(True)
-    wrong = ~close
+    wrong = ~np.isclose(got64, expected64, rtol=tol.rtol, atol=tol.atol, equal_nan=False)
     with np.errstate(invalid="ignore"):
         errors = np.abs(got64 - expected64)
     errors[~wrong] = 0

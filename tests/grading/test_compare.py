@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
 
 from grader.grading.compare import compare, matches, shape_text
 from grader.results import Kind
@@ -18,6 +20,24 @@ RULE = "OH = (H + 2*pad_h - KH) // stride_h + 1"
 def test_equal_arrays_pass():
     expected = np.random.default_rng(0).standard_normal((2, 3, 4))
     assert compare(expected, expected.copy(), TOL).passed
+
+
+_SPECIAL = st.sampled_from([0.0, -0.0, 1e-9, 1.0, 1e300, -1e300, np.inf, -np.inf, np.nan])
+_VALUES = st.one_of(st.floats(-1e6, 1e6), _SPECIAL)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hnp.arrays(np.float64, 6, elements=_VALUES), hnp.arrays(np.float64, 6, elements=_VALUES),
+       st.sampled_from([Tolerance(rtol=1e-6, atol=1e-8), Tolerance(rtol=0.0, atol=0.0), Tolerance(rtol=1e-3, atol=1.0)]),
+       st.lists(st.booleans(), min_size=6, max_size=6))
+def test_a_pass_is_np_isclose_everywhere_without_nan_or_unexpected_infinity(expected, got, tol, copy):
+    got = np.where(copy, expected, got)  # many values equal to the reference's, infinities and NaN included
+    with np.errstate(invalid="ignore"):
+        allowed = ~np.isnan(got) & ~(np.isinf(got) & (got != expected))
+    verdict = compare(expected, got, tol)
+    assert verdict.passed == bool(allowed.all() and np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol).all())
+    if not verdict.passed:
+        assert verdict.kind in (Kind.NAN, Kind.VALUES) and verdict.details.get("mismatches", 1) >= 1
 
 
 def test_shape_mismatch_names_both_shapes_and_the_rule():
