@@ -64,7 +64,10 @@ class Pace:
         self.pending = [other for other in self.pending if other.name != case.name]
         if self.stop is None and self._skipped(case) is None:
             left = [case, *(other for other in self.pending if self._skipped(other) is None)]
-            needed = sum(self._at_least(other) for other in left)
+            # each case's lower bound is at most the second slowest time seen: only above that is a sum worth taking
+            times = sorted(seconds for _, seconds in self.seen)
+            could_need = len(left) * times[-2] if len(times) >= 2 else 0.0
+            needed = sum(self._at_least(other) for other in left) if could_need > budget_left else 0.0
             if needed > budget_left:
                 need, have = math.ceil(needed), math.floor(max(budget_left, 0))
                 self.stop = Stop(
