@@ -186,6 +186,20 @@ def test_panel_shows_the_learners_conv2d_beside_the_reference(tmp_path):
     assert "See it on a picture" in html and html.count("data:image/png;base64,") == 5
 
 
+def test_a_picture_drawn_again_is_the_same_png_and_the_memory_of_drawings_is_bounded(monkeypatch):
+    monkeypatch.setattr(showcase, "_DRAWN", {})
+    values = np.linspace(-2.0, 3.0, 48).reshape(6, 8)
+    first = showcase._figure("reference", values, "signed", (3.0,))
+    again = showcase._figure("yours", values.copy(), "signed", (3.0,))  # equal values: drawn once
+    assert again == dict(first, label="yours") and len(showcase._DRAWN) == 1
+    other_scale = showcase._figure("yours", values, "signed", (6.0,))
+    assert other_scale["src"] != first["src"]  # the scale is part of the picture
+    assert decode_png(first["src"]).shape == (6, 8, 3)
+    for step in range(showcase._DRAWN_LIMIT + 5):
+        showcase._figure("input", values + step, "gray", (0.0, 1.0))
+    assert len(showcase._DRAWN) == showcase._DRAWN_LIMIT
+
+
 def test_panel_reports_a_learner_failure_on_the_picture(tmp_path):
     source = "def conv2d(x, weight, bias=None, stride=1, padding=0):\n    raise ValueError('no pictures today')\n"
     panel = run_panel(tmp_path, source)["showcase"]
