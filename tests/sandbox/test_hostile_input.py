@@ -159,6 +159,12 @@ def test_deep_or_odd_headers_are_refused_without_recursion_errors(head):
         decode_header(head)
 
 
+def test_headers_within_the_depth_limit_are_read_whatever_brackets_their_strings_hold():
+    deep_enough = b'{"blobs": [], "x": "' + b"[{" * 500 + b'", "y": ' + b"[" * 62 + b"]" * 62 + b"}"  # 63 levels
+    assert decode_header(deep_enough)["x"] == "[{" * 500
+    assert decode_header(b'{"blobs": [1, 2], "info": {"shape": [3]}}')["blobs"] == [1, 2]
+
+
 @pytest.mark.parametrize("array", [np.array(["1.0"]), np.array(["2020-01-01"], dtype="datetime64[D]"),
                                    np.zeros(2, dtype=[("a", "f8")]), np.zeros(2, dtype=complex),
                                    np.zeros(2, dtype="V8"), np.zeros((1,) * 40), np.zeros((0, 1 << 55))])
