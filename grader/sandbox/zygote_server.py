@@ -12,7 +12,7 @@ NO_PRIVATE_NAMESPACES = 3  # a jailed zygote's exit code where it cannot give ea
 
 if __name__ != "__main__":  # imported by the grader; in the worker all pieces share one namespace (launch.py)
     from .confine import private_namespaces
-    from .limits import apply_limits
+    from .limits import apply_limits, library_paths
     from .reaper import has_children, kill_tree, process_table, set_subreaper
     from .supervisor import supervise
 
@@ -25,6 +25,7 @@ def zygote_main(jailed=False):
     its own (confine.private_namespaces); where that cannot be done, the zygote exits at once
     (NO_PRIVATE_NAMESPACES)."""
     import resource  # noqa: F401 - imported once here rather than in every child (apply_limits)
+    library_paths()  # found once here rather than in every child (drop_root)
     if jailed and not _namespaces_work():
         os._exit(NO_PRIVATE_NAMESPACES)
     import select
