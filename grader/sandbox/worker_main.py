@@ -38,6 +38,7 @@ def worker_main():
     os.dup2(capture_fd, 2)
     sys.meta_path.insert(0, _Blocker())
     sys.path.insert(0, workdir)
+    sys.dont_write_bytecode = True  # the folder is thrown away after the grading: no __pycache__ to write there
     _run(requests, replies, workdir, capture_fd)
 
 
