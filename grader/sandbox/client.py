@@ -163,7 +163,7 @@ class Worker:
         if self.proc is not None and self.proc.returncode is None:
             try:
                 self.proc.stdin.close()
-                self.proc.wait(timeout=CLOSE_SECONDS)
+                _wait_exit(self.proc, CLOSE_SECONDS)
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self.kill()
@@ -346,6 +346,26 @@ def copy_siblings(folder: Path, workdir: Path, skip: str) -> None:
                 shutil.copyfile(path, workdir / path.name)
         except OSError:
             continue
+
+
+def _wait_exit(proc, seconds: float) -> None:
+    """Wait up to `seconds` for the worker's process to end (subprocess.TimeoutExpired if it does not). A child of
+    ours is watched through a pidfd, which wakes us when it ends: Popen.wait polls, sleeping 0.5, 1, 2, 4, 8 ms...
+    (a zygote's child is waited for on the zygote's socket)."""
+    watch = None
+    if isinstance(proc, subprocess.Popen) and hasattr(os, "pidfd_open"):
+        try:
+            watch = os.pidfd_open(proc.pid)  # not reaped yet, so the pid is still this child's
+        except OSError:
+            pass
+    if watch is None:
+        proc.wait(timeout=seconds)
+        return
+    try:
+        select.select([watch], [], [], seconds)
+    finally:
+        os.close(watch)
+    proc.wait(timeout=0)
 
 
 def _kill_everything(proc: subprocess.Popen) -> None:
