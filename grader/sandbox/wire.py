@@ -106,15 +106,35 @@ def encode_array(array):
         kept = _ENCODED.get(id(array))
         if kept is not None and kept[0]() is array:
             return kept[1]
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    blob = buffer.getvalue()
+    blob = _plain_npy(array)
+    if blob is None:
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        blob = buffer.getvalue()
     if fixed:
         if len(_ENCODED) >= _ENCODED_LIMIT:
             _ENCODED.pop(next(iter(_ENCODED)))
         key = id(array)
         _ENCODED[key] = (weakref.ref(array, lambda _, key=key: _ENCODED.pop(key, None)), blob)
     return blob
+
+
+def _plain_npy(array):
+    """Exactly what np.save writes (format 1.0) for a plain numeric array, without its general header writer (most
+    of the cost of a reply's small arrays); None for any other array, which np.save then writes."""
+    dtype = array.dtype
+    if dtype.kind not in "biufc" or dtype.fields is not None or dtype.subdtype is not None or dtype.metadata:
+        return None
+    fortran = array.flags.f_contiguous and not array.flags.c_contiguous
+    header = f"{{'descr': '{dtype.str}', 'fortran_order': {fortran}, 'shape': {array.shape!r}, }}"
+    if array.shape:  # np.save leaves room for the growing axis to gain digits
+        header += " " * (21 - len(repr(array.shape[-1 if fortran else 0])))
+    size = len(header) + 1
+    size += -(10 + size) % 64  # magic, version and length, then the header: a multiple of 64 bytes
+    if size > 0xFFFF:
+        return None
+    head = b"\x93NUMPY\x01\x00" + struct.pack("<H", size) + header.encode("latin1").ljust(size - 1) + b"\n"
+    return head + array.tobytes(order="F" if fortran else "C")
 
 
 # The header np.save writes for a plain numeric array: descr, order and shape, padded with spaces to a newline.

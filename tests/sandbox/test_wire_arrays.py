@@ -35,6 +35,17 @@ def test_a_plain_array_reads_back_as_np_load_reads_it(dtype, shape, fortran, dat
     assert _same(load_array(blob), fast)
 
 
+@settings(max_examples=300, deadline=None)
+@given(dtype=DTYPES, shape=hnp.array_shapes(min_dims=0, max_dims=5, min_side=0, max_side=12),
+       layout=st.sampled_from(["C", "F", "strided"]), data=st.data())
+def test_a_plain_array_is_written_byte_for_byte_as_np_save_writes_it(dtype, shape, layout, data):
+    array = data.draw(hnp.arrays(np.dtype(dtype), shape))
+    array = np.asfortranarray(array) if layout == "F" else array[..., ::2] if layout == "strided" and shape else array
+    saved = io.BytesIO()
+    np.save(saved, array, allow_pickle=False)
+    assert encode_array(array) == saved.getvalue()
+
+
 @pytest.mark.parametrize("array", [np.array(["ab", "c"]), np.zeros(2, dtype=[("a", "<f8"), ("b", "<i4")]),
                                    np.array([b"x"]), np.zeros(3, dtype="M8[s]")])
 def test_other_arrays_are_read_by_np_load(array):
