@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import reference_source
 from grader.grading.runner import grade
 from grader.sandbox import client, confine, reaper
 from grader.spec.catalog import find_exercise
@@ -96,6 +97,36 @@ def test_orphans_left_with_a_batch_processs_zygote_are_dead_when_grade_returns(e
         assert _with_marker(marker) == []  # not only once the next learner is forked
     finally:
         zygote.disable()
+
+
+@pytest.mark.parametrize("from_zygote", [False, True])
+@pytest.mark.parametrize("ends", [True, False])
+def test_a_finished_worker_ends_when_told_or_is_killed_and_leaves_nothing(exercise, tmp_path, monkeypatch,
+                                                                           from_zygote, ends):
+    """A finished worker is told to stop (its request pipe closes) and ends on its own, its supervisor stopping the
+    process it started; one whose end never comes (learner code replaced os._exit) is killed from the grader. Either
+    way nothing is left and the result stands."""
+    from grader.sandbox import zygote
+    kills = []
+    kill = client._kill_everything
+    monkeypatch.setattr(client, "_kill_everything", lambda proc: (kills.append(proc.pid), kill(proc)))
+    marker = f"h13-test-{secrets.token_hex(4)}"
+    path = tmp_path / "learner" / "exercise_2.py"
+    path.parent.mkdir()
+    path.write_text(reference_source("conv") + f"""
+import os as _os, subprocess as _sp, sys as _sys, time as _time
+_sp.Popen([_sys.executable, "-c", "import time; time.sleep(3600)", "{marker}"])
+""" + ("" if ends else "_os._exit = lambda code: _time.sleep(3600)  # the worker's last act never comes\n"))
+    if from_zygote:
+        zygote.enable()  # as a batch grading process does
+    try:
+        result = grade(exercise, path, sandbox="standard")
+        assert _grading_processes_below_us() == [] and _with_marker(marker) == []
+    finally:
+        if from_zygote:
+            zygote.disable()
+    assert result.score == result.max_score and len(result.cases) == len(CASES)
+    assert len(kills) == (0 if ends else 1)
 
 
 def test_the_host_keeps_its_children_its_late_orphans_and_its_subreaper_flag(exercise, tmp_path):
