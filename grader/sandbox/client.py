@@ -245,7 +245,7 @@ class Worker:
         code = None
         if self.proc is not None:
             try:
-                code = self.proc.wait(timeout=2)
+                code = _wait_exit(self.proc, 2)
             except subprocess.TimeoutExpired:
                 pass
         output = _tail(self._folder_fd, ".output", self.limits.output_chars) if self._folder_fd is not None else ""
@@ -348,10 +348,12 @@ def copy_siblings(folder: Path, workdir: Path, skip: str) -> None:
             continue
 
 
-def _wait_exit(proc, seconds: float) -> None:
-    """Wait up to `seconds` for the worker's process to end (subprocess.TimeoutExpired if it does not). A child of
-    ours is watched through a pidfd, which wakes us when it ends: Popen.wait polls, sleeping 0.5, 1, 2, 4, 8 ms...
-    (a zygote's child is waited for on the zygote's socket)."""
+def _wait_exit(proc, seconds: float) -> int | None:
+    """The worker's exit code once its process has ended, waiting up to `seconds` (subprocess.TimeoutExpired if it
+    does not end). A child of ours is watched through a pidfd, which wakes us when it ends: Popen.wait polls,
+    sleeping 0.5, 1, 2, 4, 8 ms... (a zygote's child is waited for on the zygote's socket)."""
+    if proc.returncode is not None:
+        return proc.returncode  # reaped already: its pid may be another process's by now
     watch = None
     if isinstance(proc, subprocess.Popen) and hasattr(os, "pidfd_open"):
         try:
@@ -359,13 +361,12 @@ def _wait_exit(proc, seconds: float) -> None:
         except OSError:
             pass
     if watch is None:
-        proc.wait(timeout=seconds)
-        return
+        return proc.wait(timeout=seconds)
     try:
         select.select([watch], [], [], seconds)
     finally:
         os.close(watch)
-    proc.wait(timeout=0)
+    return proc.wait(timeout=0)
 
 
 def _kill_everything(proc: subprocess.Popen) -> None:
@@ -384,6 +385,6 @@ def _kill_everything(proc: subprocess.Popen) -> None:
         pass
     try:
         proc.kill()
-        proc.wait(timeout=5)
+        _wait_exit(proc, 5)
     except (OSError, subprocess.TimeoutExpired):  # pragma: no cover - SIGKILL does not wait for anyone
         pass
