@@ -58,7 +58,7 @@ class Zygote:
     def new_workdir(self) -> str:
         """A jailed zygote's next learner folder: the zygote first kills what the last learner left running, then
         everything that learner wrote in the zygote's folder is removed. Raises ZygoteError."""
-        seconds = SPAWN_SECONDS if self.spawned else FIRST_SPAWN_SECONDS
+        seconds = self._answer_seconds()
         try:
             self.sock.settimeout(seconds)
             self.sock.send(json.dumps({"op": "clear"}).encode())
@@ -70,11 +70,15 @@ class Zygote:
         except OSError as err:
             raise ZygoteError(str(err) or type(err).__name__) from None
 
+    def _answer_seconds(self) -> float:
+        """How long the zygote may take to answer a request: until the first learner's spawn, its own start-up too."""
+        return SPAWN_SECONDS if self.spawned else FIRST_SPAWN_SECONDS
+
     def spawn(self, workdir: str, env: dict, limits: dict, stderr_fd: int) -> "Child":
         """Ask for a fresh supervisor+worker in `workdir`; returns a Popen look-alike, or raises ZygoteError."""
         stdin_r, stdin_w = os.pipe()
         stdout_r, stdout_w = os.pipe()
-        seconds = SPAWN_SECONDS if self.spawned else FIRST_SPAWN_SECONDS
+        seconds = self._answer_seconds()
         try:
             request = json.dumps({"op": "spawn", "cwd": workdir, "env": env, "limits": limits}).encode()
             self.sock.settimeout(seconds)
