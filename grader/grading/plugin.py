@@ -37,6 +37,7 @@ class GradingPlugin:
         self.cases = cases
         self.work = work
         self.items: list[CaseItem] = []
+        self.by_nodeid: dict[str, CaseItem] = {}
         self.evaluator: Evaluator | None = None
         self.results: dict[str, CaseResult] = {}
         self.error: Exception | None = None  # what a piece of work raised: re-raised once pytest has finished
@@ -67,6 +68,7 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session) -> bool:
         self.items = [CaseItem.from_parent(session, name=case.name, case=case, plugin=self) for case in self.cases]
+        self.by_nodeid = {item.nodeid: item for item in self.items}  # a failing case's report finds its item
         session.items = list(self.items)
         session.testscollected = len(self.items)
         return True
@@ -88,7 +90,7 @@ class GradingPlugin:
         """A case whose test broke inside the grader still gets a result, marked as the grader's fault."""
         if not report.failed:
             return
-        item = next((item for item in self.items if item.nodeid == report.nodeid), None)
+        item = self.by_nodeid.get(report.nodeid)
         if item is None or item.case.name in self.results:
             return
         self.results[item.case.name] = broken_case(item.case, str(report.longrepr))

@@ -64,3 +64,21 @@ def test_what_a_piece_of_work_raises_comes_out_of_the_session_and_stops_it(files
 def test_a_piece_of_work_may_grade_nothing(files):
     exercise = find_exercise("exercise-2")
     serve(exercise, [lambda session: None])  # a learner without a file: no case runs, and the session ends well
+
+
+def test_a_case_that_breaks_inside_the_grader_is_the_graders_error_and_the_others_still_count(files, monkeypatch):
+    from grader.grading.evaluate import Evaluator
+    from grader.results import Kind, Outcome
+    exercise = find_exercise("exercise-2")
+    broken = exercise.cases[1].name
+    evaluate = Evaluator.evaluate
+
+    def breaks_once(self, case):
+        if case.name == broken:
+            raise ZeroDivisionError("a grader bug on this case")
+        return evaluate(self, case)
+    monkeypatch.setattr(Evaluator, "evaluate", breaks_once)
+    cases = {case.name: case for case in grade(exercise, files["right"]).cases}
+    assert (cases[broken].outcome, cases[broken].kind) == (Outcome.ERROR, Kind.INTERNAL)
+    assert "ZeroDivisionError: a grader bug on this case" in cases[broken].details["grader_error"]
+    assert all(case.passed for name, case in cases.items() if name != broken)
